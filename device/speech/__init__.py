@@ -1,0 +1,1 @@
+"""Speech in (recognisers) and speech out (synthesisers)."""

@@ -1,0 +1,106 @@
+"""The speech interfaces the assistant programs against.
+
+A :class:`Recognizer` turns 16 kHz mono int16 audio into a :class:`Transcript`.
+It is fed *while the button is held* through a :class:`RecognitionStream`, so
+most decoding is done by the time the button is released.
+
+A :class:`Synthesizer` turns text into audio one sentence at a time, so the
+first sentence can play while the rest is still being made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from hardware.ports import Pcm
+
+Language = Literal["en", "ko"]
+LANGUAGES: tuple[Language, ...] = ("en", "ko")
+
+
+@dataclass(frozen=True, slots=True)
+class Transcript:
+    """What a recogniser heard in one utterance."""
+
+    text: str
+    """Lower-case words separated by single spaces; ``""`` when nothing was heard."""
+    confidence: float
+    """0..1; the engine's own estimate, comparable only within one engine."""
+    from_grammar: bool
+    """True if ``text`` came from the command grammar, False if free-form."""
+    engine: str
+    """Which engine produced it, e.g. ``"vosk"`` or ``"pocketsphinx"``."""
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.text.strip()
+
+
+class RecognitionStream(Protocol):
+    """One utterance being decoded incrementally."""
+
+    def feed(self, pcm: Pcm) -> None:
+        """Decode another chunk of 16 kHz mono int16 audio."""
+        ...
+
+    def finish(self) -> Transcript:
+        """End the utterance and return the best transcript."""
+        ...
+
+    def cancel(self) -> None:
+        """Abandon the utterance; the stream must not be used again."""
+        ...
+
+
+class Recognizer(Protocol):
+    """A loaded speech-recognition engine for one language."""
+
+    @property
+    def language(self) -> Language: ...
+
+    @property
+    def name(self) -> str: ...
+
+    def start(self) -> RecognitionStream:
+        """Begin a new utterance."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class Synthesizer(Protocol):
+    """A loaded text-to-speech voice for one language."""
+
+    @property
+    def language(self) -> Language: ...
+
+    @property
+    def sample_rate(self) -> int: ...
+
+    def sentences(self, text: str) -> Iterator[Pcm]:
+        """Yield the audio of ``text`` one sentence at a time (mono int16)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def split_sentences(text: str) -> Sequence[str]:
+    """Split on sentence-final punctuation (., !, ?, and their CJK forms).
+
+    Kept deliberately simple: answers are short and written by our own skills.
+    """
+    out: list[str] = []
+    current: list[str] = []
+    for ch in text:
+        current.append(ch)
+        if ch in ".!?。！？\n":
+            sentence = "".join(current).strip()
+            if sentence.strip(".!?。！？\n "):
+                out.append(sentence)
+            current = []
+    tail = "".join(current).strip()
+    if tail:
+        out.append(tail)
+    return out

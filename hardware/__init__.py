@@ -1,0 +1,1 @@
+"""Pocket Companion's hardware-abstraction layer: ports, Pi adapters and fakes."""

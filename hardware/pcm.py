@@ -1,0 +1,82 @@
+"""PCM helpers shared by the fakes, the speech engines and the CLI.
+
+WAV files go through the standard library's ``wave`` (PCM only, which is all a
+speech device needs); rate conversion goes through ``soxr``, a well-kept
+high-quality resampler, rather than a hand-rolled interpolator.
+"""
+
+from __future__ import annotations
+
+import wave
+from pathlib import Path
+
+import numpy as np
+import soxr
+
+from hardware.errors import AudioFormatError
+from hardware.ports import Pcm
+
+
+def resample(pcm: Pcm, from_rate: int, to_rate: int) -> Pcm:
+    """Convert mono int16 ``pcm`` from ``from_rate`` to ``to_rate`` Hz."""
+    if from_rate == to_rate or pcm.size == 0:
+        return pcm.astype(np.int16, copy=False)
+    out = soxr.resample(pcm.astype(np.float32), from_rate, to_rate, quality="HQ")
+    return np.clip(np.rint(out), -32768, 32767).astype(np.int16)
+
+
+def read_wav(path: str | Path, *, rate: int | None = None) -> tuple[Pcm, int]:
+    """Read a PCM WAV as mono int16.
+
+    Stereo is mixed down; 8-bit and 32-bit PCM are rescaled to 16-bit.  With
+    ``rate`` the audio is resampled and ``rate`` is returned.
+
+    Raises :class:`AudioFormatError` with a one-line reason for anything that
+    is not a readable PCM WAV (missing, truncated, compressed, empty header).
+    """
+    p = Path(path)
+    try:
+        with wave.open(str(p), "rb") as w:
+            channels, width, src_rate = w.getnchannels(), w.getsampwidth(), w.getframerate()
+            frames = w.readframes(w.getnframes())
+    except FileNotFoundError:
+        raise AudioFormatError(f"{p}: no such file") from None
+    except (wave.Error, EOFError, OSError) as exc:
+        raise AudioFormatError(f"{p}: not a readable PCM WAV file ({exc})") from None
+    if src_rate <= 0 or channels <= 0:
+        raise AudioFormatError(f"{p}: WAV header has no valid rate or channel count")
+    usable = len(frames) - len(frames) % (width * channels)
+    raw = frames[:usable]
+    if width == 1:
+        samples = (np.frombuffer(raw, np.uint8).astype(np.int32) - 128) << 8
+    elif width == 2:
+        samples = np.frombuffer(raw, "<i2").astype(np.int32)
+    elif width == 4:
+        samples = np.frombuffer(raw, "<i4").astype(np.int64) >> 16
+    else:
+        raise AudioFormatError(f"{p}: {8 * width}-bit WAV is not supported (use 16-bit PCM)")
+    if channels > 1:
+        samples = samples.reshape(-1, channels).mean(axis=1)
+    pcm = np.clip(samples, -32768, 32767).astype(np.int16)
+    if rate is not None:
+        return resample(pcm, src_rate, rate), rate
+    return pcm, src_rate
+
+
+def write_wav(path: str | Path, pcm: Pcm, rate: int) -> Path:
+    """Write mono int16 ``pcm`` as a 16-bit WAV; parent folders are created."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(p), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(np.asarray(pcm, dtype="<i2").tobytes())
+    return p
+
+
+def rms(pcm: Pcm) -> float:
+    """Root-mean-square level in int16 units (0 for empty input)."""
+    if pcm.size == 0:
+        return 0.0
+    return float(np.sqrt(np.mean(np.square(pcm.astype(np.float64)))))
