@@ -1,0 +1,229 @@
+"""Configuration: TOML loaded into frozen dataclasses, validated at start-up.
+
+Unknown sections or keys are errors (a typo must fail loudly, as picamera2
+does), and so is a value of the wrong type or out of range.  Every error is one
+``ConfigError`` line naming the file, the key and what is wrong.
+
+The documented default file is ``device/companion.toml``; it is loaded by the
+tests to prove it matches these classes exactly.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import difflib
+import inspect
+import sys
+import tomllib
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from device.errors import ConfigError
+
+DEFAULT_CONFIG_PATH = Path(__file__).with_name("companion.toml")
+
+
+@dataclass(frozen=True)
+class DeviceConfig:
+    language: Literal["en", "ko"] = "en"
+    """Language the device listens and answers in."""
+    hardware: Literal["pi", "fake", "auto"] = "auto"
+    """Hardware backend: "pi", "fake", or "auto" (pi if it loads, else fake)."""
+
+
+@dataclass(frozen=True)
+class ButtonConfig:
+    pin: int = 17
+    """BCM GPIO number of the talk button (wired to ground, internal pull-up)."""
+    bounce_time: float = 0.02
+    """Seconds of contact bounce to ignore."""
+    hold_time: float = 1.0
+    """Seconds before the button reports "held"."""
+    tap_max: float = 0.35
+    """A press shorter than this is a tap, not speech."""
+    double_window: float = 0.45
+    """Seconds after a tap in which a second press makes a double press."""
+    max_listen: float = 12.0
+    """Listening stops by itself after this many seconds."""
+
+    def __post_init__(self) -> None:
+        _check_range("button.pin", self.pin, 0, 27)
+        _check_range("button.bounce_time", self.bounce_time, 0.0, 0.5)
+        _check_range("button.hold_time", self.hold_time, 0.1, 10.0)
+        _check_range("button.tap_max", self.tap_max, 0.05, 2.0)
+        _check_range("button.double_window", self.double_window, 0.1, 2.0)
+        _check_range("button.max_listen", self.max_listen, 1.0, 120.0)
+
+
+@dataclass(frozen=True)
+class LedConfig:
+    pin: int = 27
+    """BCM GPIO number of the status LED (or vibration motor driver)."""
+    pwm: bool = True
+    """Drive the LED with PWM so it can pulse; False blinks instead."""
+
+    def __post_init__(self) -> None:
+        _check_range("led.pin", self.pin, 0, 27)
+
+
+@dataclass(frozen=True)
+class AudioConfig:
+    input_device: str = ""
+    """PortAudio input device name or index; "" for the system default."""
+    output_device: str = ""
+    """PortAudio output device name or index; "" for the system default."""
+    output_rate: int = 22050
+    """Earpiece sample rate in Hz (Piper's native rate, so no resampling)."""
+    volume: float = 0.8
+    """Starting earpiece volume, 0.1..1."""
+
+    def __post_init__(self) -> None:
+        _check_range("audio.output_rate", self.output_rate, 8000, 48000)
+        _check_range("audio.volume", self.volume, 0.1, 1.0)
+
+
+@dataclass(frozen=True)
+class CameraConfig:
+    width: int = 1280
+    """Frame width in pixels."""
+    height: int = 960
+    """Frame height in pixels."""
+
+    def __post_init__(self) -> None:
+        _check_range("camera.width", self.width, 64, 4608)
+        _check_range("camera.height", self.height, 48, 3456)
+
+
+@dataclass(frozen=True)
+class SpeechConfig:
+    vosk_model_dir: str = ""
+    """English Vosk model directory; "" uses the fetched one if present, else PocketSphinx."""
+    free_form_fallback: bool = True
+    """When the command grammar does not fit, fall back to free-form recognition."""
+
+
+@dataclass(frozen=True)
+class FakeConfig:
+    camera: str = ""
+    """Image, folder of images, or video for the fake camera; "" uses a built-in scene."""
+    paced: bool = True
+    """Deliver fake microphone audio in real time, so latencies are realistic."""
+    earpiece_wav: str = ""
+    """Where the fake earpiece writes what it played on exit; "" keeps it in memory."""
+
+
+@dataclass(frozen=True)
+class Config:
+    device: DeviceConfig = field(default_factory=DeviceConfig)
+    button: ButtonConfig = field(default_factory=ButtonConfig)
+    led: LedConfig = field(default_factory=LedConfig)
+    audio: AudioConfig = field(default_factory=AudioConfig)
+    camera: CameraConfig = field(default_factory=CameraConfig)
+    speech: SpeechConfig = field(default_factory=SpeechConfig)
+    fake: FakeConfig = field(default_factory=FakeConfig)
+
+    def with_overrides(self, **sections: dict[str, Any]) -> Config:
+        """A copy with some fields replaced, validated like the file (for the CLI)."""
+        merged = {name: dataclasses.asdict(getattr(self, name)) for name in _sections()}
+        for name, values in sections.items():
+            merged.setdefault(name, {}).update(values)
+        return _build(merged, source="command line")
+
+
+def _check_range(key: str, value: float, low: float, high: float) -> None:
+    if not low <= value <= high:
+        raise ConfigError(f"{key} = {value!r} is out of range ({low}..{high})")
+
+
+def _sections() -> dict[str, type[Any]]:
+    hints = typing.get_type_hints(Config)
+    return {f.name: hints[f.name] for f in dataclasses.fields(Config)}
+
+
+def _unknown(kind: str, name: str, known: list[str], source: str) -> ConfigError:
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else f" (known: {', '.join(known)})"
+    return ConfigError(f"{source}: unknown {kind} {name!r}{hint}")
+
+
+def _coerce(key: str, value: object, hint: object, source: str) -> object:
+    """Check ``value`` against a field's type; ints are accepted for floats."""
+    if typing.get_origin(hint) is Literal:
+        allowed = typing.get_args(hint)
+        if value not in allowed:
+            raise ConfigError(f"{source}: {key} = {value!r} must be one of {', '.join(map(repr, allowed))}")
+        return value
+    expected = hint if isinstance(hint, type) else None
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if expected is not None and type(value) is not expected:
+        got = type(value).__name__
+        raise ConfigError(f"{source}: {key} must be {expected.__name__}, not {got} ({value!r})")
+    return value
+
+
+def _build(data: dict[str, Any], *, source: str) -> Config:
+    sections = _sections()
+    built: dict[str, object] = {}
+    for name, raw in data.items():
+        if name not in sections:
+            raise _unknown("section", f"[{name}]", [f"[{s}]" for s in sections], source)
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{source}: [{name}] must be a table of keys")
+        cls = sections[name]
+        hints = typing.get_type_hints(cls)
+        values: dict[str, object] = {}
+        for key, value in raw.items():
+            if key not in hints:
+                raise _unknown("key", f"{name}.{key}", [f"{name}.{k}" for k in hints], source)
+            values[key] = _coerce(f"{name}.{key}", value, hints[key], source)
+        try:
+            built[name] = cls(**values)
+        except ConfigError as exc:
+            raise ConfigError(f"{source}: {exc}") from None
+    return Config(**built)  # type: ignore[arg-type]
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Load and validate ``path``; ``None`` means all defaults."""
+    if path is None:
+        return Config()
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{p}: no such config file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{p}: cannot read config file ({exc})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{p}: not valid TOML ({exc})") from None
+    return _build(data, source=str(p))
+
+
+def describe_fields() -> list[tuple[str, object, str]]:
+    """``(key, default, docstring)`` for every field, read from this file's source.
+
+    Used to check that the documented default file covers every field.
+    """
+    tree = ast.parse(inspect.getsource(sys.modules[__name__]))
+    docs: dict[tuple[str, str], str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            body = node.body
+            for i, stmt in enumerate(body[:-1]):
+                nxt = body[i + 1]
+                if (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
+                        and isinstance(nxt, ast.Expr) and isinstance(nxt.value, ast.Constant)):
+                    docs[(node.name, stmt.target.id)] = str(nxt.value.value)
+    out: list[tuple[str, object, str]] = []
+    defaults = Config()
+    for section, cls in _sections().items():
+        for f in dataclasses.fields(cls):
+            value = getattr(getattr(defaults, section), f.name)
+            out.append((f"{section}.{f.name}", value, docs.get((cls.__name__, f.name), "")))
+    return out

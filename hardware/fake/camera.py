@@ -1,0 +1,119 @@
+"""A camera that shows files: one image, a folder of images, or a video.
+
+Frames are read through OpenCV, so they arrive in the same BGR layout as
+picamera2's ``RGB888``.  A folder advances one image per capture and a video
+one frame per capture, both looping, so a scripted scene can change between
+questions.  Test controls: :meth:`FileCamera.fail_next` makes the camera
+"stop answering", as a loose ribbon cable would.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from hardware.errors import CameraError, DeviceClosed
+from hardware.ports import Frame, Resource
+
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"})
+#: Beyond this many pixels a frame is scaled down on load: a 12 MP photo would
+#: otherwise cost ~36 MB per frame for no gain (the models look at < 1 MP).
+MAX_PIXELS = 4_000_000
+
+
+def _fit(frame: Frame, max_pixels: int) -> Frame:
+    h, w = frame.shape[:2]
+    if h * w <= max_pixels:
+        return frame
+    scale = (max_pixels / (h * w)) ** 0.5
+    size = (max(1, int(w * scale)), max(1, int(h * scale)))
+    return np.asarray(cv2.resize(frame, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
+
+
+def read_image(path: Path, *, max_pixels: int = MAX_PIXELS) -> Frame:
+    """Decode an image file as BGR, or raise :class:`CameraError` saying why."""
+    if not path.is_file():
+        raise CameraError(f"{path}: no such image file")
+    # IMREAD_REDUCED_* would be faster for huge JPEGs, but it is JPEG-only;
+    # decode then resize keeps every format working.
+    frame = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    if frame is None:
+        raise CameraError(f"{path}: not an image OpenCV can read")
+    return _fit(np.asarray(frame, dtype=np.uint8), max_pixels)
+
+
+class FileCamera(Resource):
+    """The fake camera."""
+
+    def __init__(self, *, source: str | Path, max_pixels: int = MAX_PIXELS) -> None:
+        self._source = Path(source)
+        self._max_pixels = max_pixels
+        self._lock = threading.Lock()
+        self._closed = False
+        self._fail_next = 0
+        self._index = 0
+        self._video: Any = None
+        self._images: list[Path] = []
+        if self._source.is_dir():
+            self._images = sorted(
+                p for p in self._source.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES
+            )
+            if not self._images:
+                raise CameraError(f"{self._source}: folder holds no images")
+        elif self._source.suffix.lower() in IMAGE_SUFFIXES:
+            self._images = [self._source]
+        elif self._source.is_file():
+            self._video = cv2.VideoCapture(str(self._source))
+            if not self._video.isOpened():
+                raise CameraError(f"{self._source}: neither an image nor a video OpenCV can read")
+        else:
+            raise CameraError(f"{self._source}: no such image, folder or video")
+        # Read the first frame now so a bad file fails at start-up, not mid-question.
+        self._current = self._next_frame()
+
+    def _next_frame(self) -> Frame:
+        if self._video is not None:
+            ok, frame = self._video.read()
+            if not ok:  # end of the video: loop
+                self._video.set(cv2.CAP_PROP_POS_FRAMES, 0)
+                ok, frame = self._video.read()
+            if not ok:
+                raise CameraError(f"{self._source}: video has no readable frames")
+            return _fit(np.asarray(frame, dtype=np.uint8), self._max_pixels)
+        path = self._images[self._index % len(self._images)]
+        self._index += 1
+        return read_image(path, max_pixels=self._max_pixels)
+
+    @property
+    def resolution(self) -> tuple[int, int]:
+        h, w = self._current.shape[:2]
+        return (w, h)
+
+    def fail_next(self, count: int = 1) -> None:
+        """Test control: the next ``count`` captures raise ``CameraError``."""
+        with self._lock:
+            self._fail_next = count
+
+    def capture(self) -> Frame:
+        with self._lock:
+            if self._closed:
+                raise DeviceClosed("the camera is closed")
+            if self._fail_next > 0:
+                self._fail_next -= 1
+                raise CameraError("the camera isn't answering")
+            frame = self._current
+            if self._video is not None or len(self._images) > 1:
+                self._current = self._next_frame()
+            return frame.copy()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            if self._video is not None:
+                self._video.release()

@@ -1,0 +1,184 @@
+"""Choose and open a hardware backend, the way gpiozero chooses pin factories.
+
+``pi`` opens the real adapters and fails fast, with a one-line reason, if any
+of them cannot load.  ``fake`` opens the fakes.  ``auto`` tries ``pi`` and
+falls back to ``fake`` with a logged warning.  The ``COMPANION_HARDWARE``
+environment variable, when set, is the default choice.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from hardware.errors import BackendUnavailable, CameraError, HardwareError
+from hardware.ports import Button, Camera, Earpiece, Frame, Microphone, Resource, StatusLed
+
+log = logging.getLogger(__name__)
+
+BackendName = Literal["pi", "fake", "auto"]
+BACKENDS: tuple[BackendName, ...] = ("pi", "fake", "auto")
+
+
+@dataclass(frozen=True)
+class HardwareSettings:
+    """Everything the adapters need, as plain values (no device config types)."""
+
+    button_pin: int = 17
+    bounce_time: float = 0.02
+    hold_time: float = 1.0
+    led_pin: int = 27
+    led_pwm: bool = True
+    camera_size: tuple[int, int] = (1280, 960)
+    input_device: str = ""
+    output_device: str = ""
+    output_rate: int = 22050
+    fake_camera: Path | None = None
+    """Image, folder or video for the fake camera."""
+    fake_paced: bool = True
+
+
+@dataclass
+class FakeControls:
+    """Test controls of the fake backend: drive the button, feed the mic, read the ear."""
+
+    pin_factory: Any
+    presser: Any
+    microphone: Any
+    earpiece: Any
+    camera: Any
+
+
+@dataclass
+class HardwareSet(Resource):
+    """The five ports of one device, closed together."""
+
+    kind: Literal["pi", "fake"]
+    camera: Camera
+    button: Button
+    led: StatusLed
+    microphone: Microphone
+    earpiece: Earpiece
+    fake: FakeControls | None = None
+    _closed: bool = field(default=False, repr=False)
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        errors: list[str] = []
+        # Reverse of opening order; one failing close must not leak the rest.
+        for port in (self.earpiece, self.microphone, self.led, self.button, self.camera):
+            try:
+                port.close()
+            except HardwareError as exc:
+                errors.append(str(exc))
+        if errors:
+            log.warning("while closing hardware: %s", "; ".join(errors))
+
+
+class UnavailableCamera(Resource):
+    """Stands in for a camera that failed to open, so the device still talks.
+
+    Every capture raises the original reason, which the "see" skill speaks.
+    """
+
+    def __init__(self, reason: str) -> None:
+        self._reason = reason
+
+    @property
+    def resolution(self) -> tuple[int, int]:
+        return (0, 0)
+
+    def capture(self) -> Frame:
+        raise CameraError(self._reason)
+
+    def close(self) -> None:
+        pass
+
+
+def default_backend() -> BackendName:
+    value = os.environ.get("COMPANION_HARDWARE", "auto")
+    if value not in BACKENDS:
+        raise BackendUnavailable(f"COMPANION_HARDWARE={value!r}: use one of {', '.join(BACKENDS)}")
+    return value  # type: ignore[return-value]
+
+
+def _device(value: str) -> str | int | None:
+    if not value:
+        return None
+    return int(value) if value.isdigit() else value
+
+
+def open_pi(settings: HardwareSettings, *, camera_required: bool = True) -> HardwareSet:
+    """Open the real adapters; raise :class:`BackendUnavailable` if any cannot load."""
+    from hardware.pi.audio import SoundDeviceEarpiece, SoundDeviceMicrophone
+    from hardware.pi.camera import PiCamera
+    from hardware.pi.gpio import GpioButton, GpioLed, default_pin_factory
+
+    factory = default_pin_factory()
+    opened: list[Resource] = []
+    try:
+        button = GpioButton(pin=settings.button_pin, bounce_time=settings.bounce_time,
+                            hold_time=settings.hold_time, pin_factory=factory)
+        opened.append(button)
+        led = GpioLed(pin=settings.led_pin, pwm=settings.led_pwm, pin_factory=factory)
+        opened.append(led)
+        mic = SoundDeviceMicrophone(device=_device(settings.input_device))
+        opened.append(mic)
+        ear = SoundDeviceEarpiece(device=_device(settings.output_device),
+                                  sample_rate=settings.output_rate)
+        opened.append(ear)
+        camera: Camera
+        try:
+            camera = PiCamera(width=settings.camera_size[0], height=settings.camera_size[1])
+        except CameraError as exc:
+            if camera_required:
+                raise
+            # A device that cannot see can still tell the time and say why.
+            log.warning("camera unavailable, continuing without it: %s", exc)
+            camera = UnavailableCamera(f"the camera isn't answering ({exc})")
+    except BaseException:
+        for port in reversed(opened):
+            port.close()
+        raise
+    return HardwareSet("pi", camera, button, led, mic, ear)
+
+
+def open_fake(settings: HardwareSettings) -> HardwareSet:
+    """Open the fakes: files for the camera and mic, mock pins for button and LED."""
+    from hardware.fake.audio import RecordingEarpiece, WavMicrophone
+    from hardware.fake.camera import FileCamera
+    from hardware.fake.gpio import ScriptedPresser, mock_pin_factory
+    from hardware.pi.gpio import GpioButton, GpioLed
+
+    if settings.fake_camera is None:
+        raise CameraError("the fake camera needs an image, folder or video to show")
+    camera = FileCamera(source=settings.fake_camera)
+    factory = mock_pin_factory()
+    button = GpioButton(pin=settings.button_pin, bounce_time=settings.bounce_time,
+                        hold_time=settings.hold_time, pin_factory=factory)
+    led = GpioLed(pin=settings.led_pin, pwm=settings.led_pwm, pin_factory=factory)
+    mic = WavMicrophone(paced=settings.fake_paced)
+    ear = RecordingEarpiece(sample_rate=settings.output_rate, paced=settings.fake_paced)
+    presser = ScriptedPresser(pin_factory=factory, pin=settings.button_pin)
+    controls = FakeControls(factory, presser, mic, ear, camera)
+    return HardwareSet("fake", camera, button, led, mic, ear, fake=controls)
+
+
+def open_hardware(
+    kind: BackendName, settings: HardwareSettings, *, camera_required: bool = True
+) -> HardwareSet:
+    """Open ``kind``; ``auto`` falls back from ``pi`` to ``fake`` with a warning."""
+    if kind == "pi":
+        return open_pi(settings, camera_required=camera_required)
+    if kind == "fake":
+        return open_fake(settings)
+    try:
+        return open_pi(settings, camera_required=camera_required)
+    except BackendUnavailable as exc:
+        log.warning("no Pi hardware (%s); using fake hardware", exc)
+        return open_fake(settings)

@@ -1,0 +1,67 @@
+"""Configuration loading: defaults, the documented file, and loud failures."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from device.config import DEFAULT_CONFIG_PATH, Config, describe_fields, load_config
+from device.errors import ConfigError
+
+
+def test_documented_default_file_equals_the_built_in_defaults() -> None:
+    assert load_config(DEFAULT_CONFIG_PATH) == Config()
+
+
+def test_documented_file_lists_every_field_and_every_field_has_a_docstring() -> None:
+    data = tomllib.loads(DEFAULT_CONFIG_PATH.read_text())
+    for key, default, doc in describe_fields():
+        section, name = key.split(".")
+        assert name in data[section], f"{key} missing from companion.toml"
+        assert data[section][name] == default, key
+        assert doc, f"{key} has no docstring"
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    p = tmp_path / "c.toml"
+    p.write_text(text)
+    return p
+
+
+def test_partial_file_keeps_other_defaults(tmp_path: Path) -> None:
+    cfg = load_config(write(tmp_path, '[device]\nlanguage = "ko"\n[button]\nmax_listen = 5\n'))
+    assert cfg.device.language == "ko"
+    assert cfg.button.max_listen == 5.0 and isinstance(cfg.button.max_listen, float)
+    assert cfg.button.pin == Config().button.pin
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("[device]\nlangauge = 'en'\n", "unknown key 'device.langauge' (did you mean 'device.language'?)"),
+    ("[speach]\n", "unknown section '[speach]' (did you mean '[speech]'?)"),
+    ("[device]\nlanguage = 'fr'\n", "device.language = 'fr' must be one of 'en', 'ko'"),
+    ("[button]\npin = 'seventeen'\n", "button.pin must be int, not str"),
+    ("[button]\npin = 99\n", "button.pin = 99 is out of range (0..27)"),
+    ("[led]\npwm = 1\n", "led.pwm must be bool, not int"),
+    ("[audio]\nvolume = 3\n", "audio.volume = 3.0 is out of range"),
+    ("device = 3\n", "[device] must be a table"),
+    ("[device\n", "not valid TOML"),
+])
+def test_bad_files_fail_with_one_clear_line(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, text))
+    assert message in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="no such config file"):
+        load_config(tmp_path / "absent.toml")
+
+
+def test_overrides_are_validated() -> None:
+    cfg = Config().with_overrides(device={"language": "ko"})
+    assert cfg.device.language == "ko"
+    with pytest.raises(ConfigError, match="command line"):
+        Config().with_overrides(device={"language": "xx"})
