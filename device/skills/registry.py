@@ -1,0 +1,148 @@
+"""The set of skills, the recognisers' grammar they make, and dispatch."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from typing import ClassVar, Final, Protocol, runtime_checkable
+
+from device.skills.base import Answer, Skill, SkillContext
+from device.skills.builtin import (
+    FallbackSkill,
+    HelpSkill,
+    LouderSkill,
+    QuieterSkill,
+    RepeatSkill,
+    SeeSkill,
+    StopSkill,
+    TimeSkill,
+)
+from device.skills.matcher import DEFAULT_THRESHOLD, Intent, IntentMatcher, Match
+from device.speech.base import Language
+
+
+@runtime_checkable
+class KeywordSkill(Skill, Protocol):
+    """A skill that also gives the matcher weighted keywords (all built-ins do)."""
+
+    keywords: ClassVar[Mapping[Language, Mapping[str, float]]]
+
+
+#: Polite frames added to every English phrase in the grammar.  With a grammar,
+#: PocketSphinx can only hear what the grammar allows, so "what time is it
+#: please" would otherwise be forced onto some other phrase.  Korean politeness
+#: lives in verb endings instead, written into the phrases themselves; the one
+#: mechanical variant is the polite request ending 줘 -> 주세요.
+_EN_FRAMES: Final = ("{}", "{} please", "please {}")
+_KO_ENDINGS: Final = (("줘", "주세요"),)
+
+
+def phrase_variants(phrase: str, language: Language) -> list[str]:
+    """``phrase`` and the polite forms the grammar also accepts (see above)."""
+    if language == "en":
+        return [frame.format(phrase) for frame in _EN_FRAMES]
+    out = [phrase]
+    for plain, polite in _KO_ENDINGS:
+        if phrase.endswith(f" {plain}"):
+            out.append(phrase[: -len(plain)] + polite)
+    return out
+
+
+class SkillRegistry:
+    """The skills the device answers with, and the one it falls back on."""
+
+    def __init__(
+        self,
+        skills: Iterable[Skill],
+        *,
+        fallback: Skill,
+        threshold: float = DEFAULT_THRESHOLD,
+    ) -> None:
+        self._skills: dict[str, Skill] = {}
+        for skill in skills:
+            if skill.name in self._skills or skill.name == fallback.name:
+                raise ValueError(f"two skills are called {skill.name!r}")
+            self._skills[skill.name] = skill
+        self._fallback = fallback
+        self._matcher = IntentMatcher(
+            (
+                Intent(
+                    name=skill.name,
+                    phrases=skill.phrases,
+                    keywords=skill.keywords if isinstance(skill, KeywordSkill) else {},
+                )
+                for skill in self._skills.values()
+            ),
+            threshold=threshold,
+        )
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The matchable skills' names, in registration order (not the fallback)."""
+        return tuple(self._skills)
+
+    @property
+    def fallback(self) -> Skill:
+        return self._fallback
+
+    def get(self, name: str) -> Skill:
+        """The skill called ``name`` (the fallback included); ``KeyError`` if none."""
+        if name == self._fallback.name:
+            return self._fallback
+        return self._skills[name]
+
+    def grammar_phrases(self, language: Language) -> list[str]:
+        """Every phrase the recogniser for ``language`` should accept, once each.
+
+        The skills' phrases plus polite variants, in a stable order (skills in
+        registration order) so the grammar, and so the recogniser, is the same
+        from one start to the next.
+        """
+        seen: dict[str, None] = {}
+        for skill in self._skills.values():
+            for phrase in skill.phrases.get(language, ()):
+                for variant in phrase_variants(" ".join(phrase.split()), language):
+                    seen.setdefault(variant, None)
+        return list(seen)
+
+    def match(self, utterance: str, language: Language) -> Match | None:
+        """The best skill for ``utterance``, or ``None`` (the fallback's turn)."""
+        return self._matcher.match(utterance, language)
+
+    def scores(self, utterance: str, language: Language) -> list[Match]:
+        """Every skill's score for ``utterance``, best first (for ``--json`` and tuning)."""
+        return self._matcher.scores(utterance, language)
+
+    def answer_with(self, name: str, ctx: SkillContext, utterance: str = "") -> Answer:
+        """Let the skill called ``name`` answer directly, without matching.
+
+        For requests that come without speech, such as the double press that
+        means "describe what's in front of me".  ``KeyError`` if no such skill.
+        """
+        return self.get(name).answer(ctx, utterance)
+
+    def respond(self, ctx: SkillContext, utterance: str) -> Answer:
+        """Let the best-matching skill answer ``utterance``; else the fallback."""
+        found = self.match(utterance, ctx.language)
+        if found is None:
+            return self._fallback.answer(ctx, utterance)
+        answer = self._skills[found.name].answer(ctx, utterance)
+        # The score goes along for ``--json`` and for tuning the threshold.
+        return replace(answer, details={**answer.details, "match_score": round(found.score, 3)})
+
+
+def default_registry(*, threshold: float = DEFAULT_THRESHOLD) -> SkillRegistry:
+    """The built-in skills."""
+    skills: Sequence[Skill] = (
+        TimeSkill(),
+        SeeSkill(),
+        RepeatSkill(),
+        LouderSkill(),
+        QuieterSkill(),
+        StopSkill(),
+        HelpSkill(),
+    )
+    return SkillRegistry(skills, fallback=FallbackSkill(), threshold=threshold)
+
+
+__all__ = ["KeywordSkill", "SkillRegistry", "default_registry"]

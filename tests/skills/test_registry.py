@@ -1,0 +1,116 @@
+"""The registry: dispatch, fallback, and the grammar handed to recognisers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import ClassVar
+
+import pytest
+
+from device.skills.base import Answer, SkillContext
+from device.skills.builtin import FallbackSkill, TimeSkill
+from device.skills.registry import SkillRegistry, default_registry, phrase_variants
+from device.speech.base import LANGUAGES, Language
+
+from .context import Context, solid
+
+
+@pytest.fixture(scope="module")
+def registry() -> SkillRegistry:
+    return default_registry()
+
+
+def test_default_registry_has_the_built_in_skills(registry: SkillRegistry) -> None:
+    assert set(registry.names) == {"time", "see", "repeat", "louder", "quieter", "stop", "help"}
+    assert registry.fallback.name == "fallback"
+    assert registry.get("fallback") is registry.fallback
+    with pytest.raises(KeyError):
+        registry.get("weather")
+
+
+@pytest.mark.parametrize(
+    ("language", "utterance", "text"),
+    [
+        ("en", "can you tell me the time", "It's 10:40 in the morning."),
+        ("en", "what time is eat", "It's 10:40 in the morning."),
+        ("ko", "지금 몇 시야", "지금은 오전 열 시 40분이에요."),
+        ("en", "the weather is lovely in paris today", "Sorry, I didn't catch that."),
+        ("en", "", "Sorry, I didn't catch that."),
+        ("ko", "오늘 날씨가 좋네요", "죄송해요, 잘 못 알아들었어요."),
+        ("ko", "", "죄송해요, 잘 못 알아들었어요."),
+    ],
+)
+def test_respond_dispatches_or_falls_back(
+    registry: SkillRegistry, language: Language, utterance: str, text: str
+) -> None:
+    ctx = Context(language=language, clock=datetime(2024, 5, 17, 10, 40))
+    assert registry.respond(ctx, utterance).text == text
+
+
+def test_respond_carries_the_match_score(registry: SkillRegistry) -> None:
+    answer = registry.respond(Context(volume=0.5), "louder please")
+    assert answer.intent == "louder" and answer.volume == pytest.approx(0.65)
+    score = answer.details["match_score"]
+    assert isinstance(score, float) and 0.37 <= score <= 1.0
+    assert "match_score" not in registry.respond(Context(), "call my mother").details
+
+
+def test_respond_uses_the_request_language(registry: SkillRegistry) -> None:
+    ctx = Context(language="ko", frame=solid((30, 30, 220)))
+    answer = registry.respond(ctx, "앞에 뭐가 있어")
+    assert answer.intent == "see"
+    assert "빨간색" in answer.text
+
+
+def test_answer_with_skips_matching(registry: SkillRegistry) -> None:
+    answer = registry.answer_with("see", Context(frame=None))
+    assert answer.intent == "see" and answer.is_error
+    with pytest.raises(KeyError):
+        registry.answer_with("weather", Context())
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_grammar_is_every_phrase_and_variant_once(
+    registry: SkillRegistry, language: Language
+) -> None:
+    grammar = registry.grammar_phrases(language)
+    assert len(grammar) == len(set(grammar))
+    assert grammar == registry.grammar_phrases(language)  # stable order
+    for name in registry.names:
+        for phrase in registry.get(name).phrases[language]:
+            assert set(phrase_variants(phrase, language)) <= set(grammar), phrase
+    for phrase in grammar:
+        assert phrase == " ".join(phrase.split()) and phrase == phrase.lower()
+
+
+def test_grammar_variants() -> None:
+    assert phrase_variants("stop", "en") == ["stop", "stop please", "please stop"]
+    assert phrase_variants("다시 말해 줘", "ko") == ["다시 말해 줘", "다시 말해 주세요"]
+    assert phrase_variants("크게", "ko") == ["크게"]
+    # Only a whole word is replaced: "도와줘" is one vocabulary word.
+    assert phrase_variants("도와줘", "ko") == ["도와줘"]
+
+
+class _Echo:
+    """A skill outside the built-ins, to show the registry takes any Skill."""
+
+    name: ClassVar[str] = "echo"
+    phrases: ClassVar[Mapping[Language, Sequence[str]]] = {"en": ["echo echo"], "ko": []}
+
+    def answer(self, ctx: SkillContext, utterance: str) -> Answer:
+        return Answer(text=utterance, intent=self.name)
+
+
+def test_a_skill_without_keywords_matches_on_phrases_alone() -> None:
+    registry = SkillRegistry([_Echo(), TimeSkill()], fallback=FallbackSkill())
+    assert registry.respond(Context(), "echo echo").text == "echo echo"
+    assert registry.respond(Context(), "what time is it").intent == "time"
+    assert "echo echo" in registry.grammar_phrases("en")
+
+
+def test_duplicate_names_are_refused() -> None:
+    with pytest.raises(ValueError, match="time"):
+        SkillRegistry([TimeSkill(), TimeSkill()], fallback=FallbackSkill())
+    with pytest.raises(ValueError, match="fallback"):
+        SkillRegistry([FallbackSkill()], fallback=FallbackSkill())
