@@ -154,7 +154,9 @@ def _coerce(key: str, value: object, hint: object, source: str) -> object:
     if typing.get_origin(hint) is Literal:
         allowed = typing.get_args(hint)
         if value not in allowed:
-            raise ConfigError(f"{source}: {key} = {value!r} must be one of {', '.join(map(repr, allowed))}")
+            raise ConfigError(
+                f"{source}: {key} = {value!r} must be one of {', '.join(map(repr, allowed))}"
+            )
         return value
     expected = hint if isinstance(hint, type) else None
     if expected is float and isinstance(value, int) and not isinstance(value, bool):
@@ -217,8 +219,12 @@ def describe_fields() -> list[tuple[str, object, str]]:
             body = node.body
             for i, stmt in enumerate(body[:-1]):
                 nxt = body[i + 1]
-                if (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
-                        and isinstance(nxt, ast.Expr) and isinstance(nxt.value, ast.Constant)):
+                if (
+                    isinstance(stmt, ast.AnnAssign)
+                    and isinstance(stmt.target, ast.Name)
+                    and isinstance(nxt, ast.Expr)
+                    and isinstance(nxt.value, ast.Constant)
+                ):
                     docs[(node.name, stmt.target.id)] = str(nxt.value.value)
     out: list[tuple[str, object, str]] = []
     defaults = Config()

@@ -294,7 +294,11 @@ def transition(s: State, e: Event, timing: Timing) -> Result:
                 )
             return (
                 replace(s, phase=Phase.TAP_PENDING),
-                [*stop, SetLed(LedMode.OFF), StartTimer(TimerName.DOUBLE_WINDOW, s.turn, timing.double_window)],
+                [
+                    *stop,
+                    SetLed(LedMode.OFF),
+                    StartTimer(TimerName.DOUBLE_WINDOW, s.turn, timing.double_window),
+                ],
             )
         case Phase.LISTENING, Released():
             return _finish_listening(s)
@@ -302,8 +306,10 @@ def transition(s: State, e: Event, timing: Timing) -> Result:
             return _finish_listening(s)
 
         case Phase.TAP_PENDING, Pressed(at=at):
+            # The tap and this press are one gesture: the tap's turn is not
+            # reported on its own.
             state, effects = _start_listening(s, at, timing, after_tap=True)
-            return state, [CancelTimer(TimerName.DOUBLE_WINDOW), TurnEnded(s.turn, "tap"), *effects]
+            return state, [CancelTimer(TimerName.DOUBLE_WINDOW), *effects]
         case Phase.TAP_PENDING, TimerFired(name=TimerName.DOUBLE_WINDOW) if _is_current(s, e):
             return _to_idle(s, "ignored tap")
 

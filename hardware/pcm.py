@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import wave
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import soxr
@@ -17,12 +18,29 @@ from hardware.errors import AudioFormatError
 from hardware.ports import Pcm
 
 
+def as_pcm(pcm: Any, *, what: str = "earpiece audio") -> Pcm:
+    """Check ``pcm`` is mono int16 audio (the ports' one format); ``(n, 1)`` is flattened.
+
+    Raises ``AudioFormatError`` otherwise: silently converting floats would
+    play full-scale noise.
+    """
+    arr = np.asarray(pcm)
+    if arr.dtype != np.int16:
+        raise AudioFormatError(f"{what} must be int16 samples, not {arr.dtype}")
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr[:, 0]
+    if arr.ndim != 1:
+        raise AudioFormatError(f"{what} must be mono (1-D), not shape {arr.shape}")
+    return arr
+
+
 def resample(pcm: Pcm, from_rate: int, to_rate: int) -> Pcm:
     """Convert mono int16 ``pcm`` from ``from_rate`` to ``to_rate`` Hz."""
     if from_rate == to_rate or pcm.size == 0:
         return pcm.astype(np.int16, copy=False)
-    out = soxr.resample(pcm.astype(np.float32), from_rate, to_rate, quality="HQ")
-    return np.clip(np.rint(out), -32768, 32767).astype(np.int16)
+    out = np.asarray(soxr.resample(pcm.astype(np.float32), from_rate, to_rate, quality="HQ"))
+    clipped: Pcm = np.clip(np.rint(out), -32768, 32767).astype(np.int16)
+    return clipped
 
 
 def read_wav(path: str | Path, *, rate: int | None = None) -> tuple[Pcm, int]:

@@ -104,7 +104,7 @@ def default_backend() -> BackendName:
     value = os.environ.get("COMPANION_HARDWARE", "auto")
     if value not in BACKENDS:
         raise BackendUnavailable(f"COMPANION_HARDWARE={value!r}: use one of {', '.join(BACKENDS)}")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def _device(value: str) -> str | int | None:
@@ -122,15 +122,20 @@ def open_pi(settings: HardwareSettings, *, camera_required: bool = True) -> Hard
     factory = default_pin_factory()
     opened: list[Resource] = []
     try:
-        button = GpioButton(pin=settings.button_pin, bounce_time=settings.bounce_time,
-                            hold_time=settings.hold_time, pin_factory=factory)
+        button = GpioButton(
+            pin=settings.button_pin,
+            bounce_time=settings.bounce_time,
+            hold_time=settings.hold_time,
+            pin_factory=factory,
+        )
         opened.append(button)
         led = GpioLed(pin=settings.led_pin, pwm=settings.led_pwm, pin_factory=factory)
         opened.append(led)
         mic = SoundDeviceMicrophone(device=_device(settings.input_device))
         opened.append(mic)
-        ear = SoundDeviceEarpiece(device=_device(settings.output_device),
-                                  sample_rate=settings.output_rate)
+        ear = SoundDeviceEarpiece(
+            device=_device(settings.output_device), sample_rate=settings.output_rate
+        )
         opened.append(ear)
         camera: Camera
         try:
@@ -159,8 +164,12 @@ def open_fake(settings: HardwareSettings) -> HardwareSet:
         raise CameraError("the fake camera needs an image, folder or video to show")
     camera = FileCamera(source=settings.fake_camera)
     factory = mock_pin_factory()
-    button = GpioButton(pin=settings.button_pin, bounce_time=settings.bounce_time,
-                        hold_time=settings.hold_time, pin_factory=factory)
+    button = GpioButton(
+        pin=settings.button_pin,
+        bounce_time=settings.bounce_time,
+        hold_time=settings.hold_time,
+        pin_factory=factory,
+    )
     led = GpioLed(pin=settings.led_pin, pwm=settings.led_pwm, pin_factory=factory)
     mic = WavMicrophone(paced=settings.fake_paced)
     ear = RecordingEarpiece(sample_rate=settings.output_rate, paced=settings.fake_paced)

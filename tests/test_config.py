@@ -37,17 +37,23 @@ def test_partial_file_keeps_other_defaults(tmp_path: Path) -> None:
     assert cfg.button.pin == Config().button.pin
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("[device]\nlangauge = 'en'\n", "unknown key 'device.langauge' (did you mean 'device.language'?)"),
-    ("[speach]\n", "unknown section '[speach]' (did you mean '[speech]'?)"),
-    ("[device]\nlanguage = 'fr'\n", "device.language = 'fr' must be one of 'en', 'ko'"),
-    ("[button]\npin = 'seventeen'\n", "button.pin must be int, not str"),
-    ("[button]\npin = 99\n", "button.pin = 99 is out of range (0..27)"),
-    ("[led]\npwm = 1\n", "led.pwm must be bool, not int"),
-    ("[audio]\nvolume = 3\n", "audio.volume = 3.0 is out of range"),
-    ("device = 3\n", "[device] must be a table"),
-    ("[device\n", "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "[device]\nlangauge = 'en'\n",
+            "unknown key 'device.langauge' (did you mean 'device.language'?)",
+        ),
+        ("[speach]\n", "unknown section '[speach]' (did you mean '[speech]'?)"),
+        ("[device]\nlanguage = 'fr'\n", "device.language = 'fr' must be one of 'en', 'ko'"),
+        ("[button]\npin = 'seventeen'\n", "button.pin must be int, not str"),
+        ("[button]\npin = 99\n", "button.pin = 99 is out of range (0..27)"),
+        ("[led]\npwm = 1\n", "led.pwm must be bool, not int"),
+        ("[audio]\nvolume = 3\n", "audio.volume = 3.0 is out of range"),
+        ("device = 3\n", "[device] must be a table"),
+        ("[device\n", "not valid TOML"),
+    ],
+)
 def test_bad_files_fail_with_one_clear_line(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(ConfigError) as info:
         load_config(write(tmp_path, text))

@@ -25,7 +25,7 @@ def _pitch_track(pcm: np.ndarray, rate: int) -> list[float]:
     n = rate // 50
     out = []
     for i in range(0, len(pcm) - n, n):
-        s = pcm[i:i + n].astype(float)
+        s = pcm[i : i + n].astype(float)
         if np.abs(s).max() < 1000:
             continue
         spec = np.abs(np.fft.rfft(s * np.hanning(n)))

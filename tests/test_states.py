@@ -115,10 +115,13 @@ def test_max_listen_ends_listening_without_release() -> None:
     assert state2 == state and fx2 == []
 
 
-@pytest.mark.parametrize("phase_events", [
-    [Pressed(1.0), Released(2.0)],  # thinking
-    [Pressed(1.0), Released(2.0), Heard(1, "hi"), Answered(1, "Hello.")],  # speaking
-])
+@pytest.mark.parametrize(
+    "phase_events",
+    [
+        [Pressed(1.0), Released(2.0)],  # thinking
+        [Pressed(1.0), Released(2.0), Heard(1, "hi"), Answered(1, "Hello.")],  # speaking
+    ],
+)
 def test_barge_in_stops_answer_and_listens(phase_events: list[Event]) -> None:
     state, _ = run(phase_events)
     state, fx = transition(state, Pressed(5.0), T)
@@ -129,8 +132,13 @@ def test_barge_in_stops_answer_and_listens(phase_events: list[Event]) -> None:
 
 def test_stale_results_from_an_interrupted_turn_are_ignored() -> None:
     state, _ = run([Pressed(1.0), Released(2.0), Pressed(3.0)])
-    for stale in (Heard(1, "what time is it"), Answered(1, "Noon."), SpeechDone(1),
-                  TimerFired(TimerName.MAX_LISTEN, 1), Failed(1, "boom")):
+    for stale in (
+        Heard(1, "what time is it"),
+        Answered(1, "Noon."),
+        SpeechDone(1),
+        TimerFired(TimerName.MAX_LISTEN, 1),
+        Failed(1, "boom"),
+    ):
         after, fx = transition(state, stale, T)
         assert after == state and fx == [], stale
 
@@ -152,8 +160,14 @@ def test_failure_while_speaking_the_error_gives_up_quietly() -> None:
 
 
 def test_error_answer_lights_error_and_returns_to_idle() -> None:
-    state, fx = run([Pressed(1.0), Released(2.0), Heard(1, "what do you see"),
-                     Answered(1, "I can't see right now.", is_error=True)])
+    state, fx = run(
+        [
+            Pressed(1.0),
+            Released(2.0),
+            Heard(1, "what do you see"),
+            Answered(1, "I can't see right now.", is_error=True),
+        ]
+    )
     assert state.phase is Phase.ERROR
     assert Speak(1, "I can't see right now.", is_error=True) in fx
 

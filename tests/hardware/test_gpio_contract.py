@@ -126,8 +126,10 @@ def test_mock_led_levels_follow_commands() -> None:
 def test_claiming_the_same_pin_twice_is_a_clear_gpio_error() -> None:
     f = mock_pin_factory()
     try:
-        with GpioLed(pin=LED_PIN, pwm=False, pin_factory=f), \
-                pytest.raises(GpioError, match="GPIO27"):
+        with (
+            GpioLed(pin=LED_PIN, pwm=False, pin_factory=f),
+            pytest.raises(GpioError, match="GPIO27"),
+        ):
             GpioButton(pin=LED_PIN, bounce_time=None, hold_time=1.0, pin_factory=f)
     finally:
         f.close()

@@ -1,0 +1,119 @@
+"""Benchmark the device loop: prints the figures the README reports.
+
+    .venv/bin/python bench/device_bench.py [--runs 10] [--idle-seconds 10] [--skip-demo]
+
+* ``release_to_first_audio`` for "what time is it" in English: the median of
+  ``--runs`` turns on the fake device with the *paced* microphone (audio
+  arrives in real time, as from a person), measured from the button release
+  to the first sample of the spoken answer reaching the earpiece queue.
+* CPU while idle, waiting for a press: process CPU time over wall time.
+* Peak RSS of ``companion demo`` in English (a child process; ru_maxrss).
+
+No figure here is asserted: this is a measurement, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from device.ask import hold_and_speak
+from device.assistant import open_device
+from device.config import Config
+from hardware.pcm import resample
+from hardware.ports import MIC_RATE
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import os
+
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def bench_latency(runs: int, idle_s: float) -> None:
+    cfg = Config().with_overrides(device={"language": "en"}, fake={"paced": True})
+    with open_device(cfg, backend="fake") as device:
+        synth = device.engines.synthesizer
+        speech = [
+            resample(p, synth.sample_rate, MIC_RATE) for p in synth.sentences("What time is it?")
+        ]
+        pad = np.zeros(MIC_RATE // 5, np.int16)
+        question = np.concatenate([pad, *speech, pad])
+        hold_and_speak(device, question)  # warm-up: first-call allocations
+        records = [hold_and_speak(device, question) for _ in range(runs)]
+        heard = {r.heard for r in records}
+        spans: dict[str, list[float]] = {}
+        for r in records:
+            for k, v in r.timings_ms.items():
+                spans.setdefault(k, []).append(v)
+        print(f"release_to_first_audio, 'what time is it', en, paced mic, {runs} runs:")
+        for k in (
+            "release_to_first_audio",
+            "recognise_after_release",
+            "skill",
+            "synthesis_to_first_audio",
+        ):
+            v = spans.get(k, [])
+            if v:
+                print(
+                    f"  {k:26} median {statistics.median(v):6.0f} ms  "
+                    f"min {min(v):6.0f}  max {max(v):6.0f}"
+                )
+        print(f"  heard: {sorted(heard)}")
+
+        time.sleep(1.0)  # let the last answer's threads finish
+        cpu0, wall0 = time.process_time(), time.monotonic()
+        time.sleep(idle_s)
+        cpu = time.process_time() - cpu0
+        wall = time.monotonic() - wall0
+        print(
+            f"idle CPU (waiting for a press, fake hardware): "
+            f"{100 * cpu / wall:.2f}% of one core over {wall:.0f} s"
+        )
+
+
+def bench_demo_rss() -> None:
+    exe = Path(sys.executable).with_name("companion")
+    t0 = time.monotonic()
+    subprocess.run(
+        [str(exe), "demo", "--lang", "en", "--out-dir", "/tmp/companion-bench"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(
+        f"peak RSS of `companion demo --lang en`: {peak_mb:.0f} MB "
+        f"(demo took {time.monotonic() - t0:.0f} s)"
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=10)
+    ap.add_argument("--idle-seconds", type=float, default=10.0)
+    ap.add_argument("--skip-demo", action="store_true")
+    args = ap.parse_args()
+    print(f"machine: {machine()}")
+    bench_latency(args.runs, args.idle_seconds)
+    if not args.skip_demo:
+        bench_demo_rss()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""One question on the fake device, and the engine-only helpers behind the CLI.
+
+``ask`` does exactly what a user does: press and hold the (mock) talk button,
+speak (the WAV goes into the fake microphone, in real time unless unpaced),
+release just after the last word, and wait for the answer in the earpiece.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from device.assistant import Device, load_engines, open_device
+from device.config import Config
+from device.errors import CompanionError
+from device.runtime import TurnRecord
+from device.skills.registry import default_registry
+from hardware.errors import AudioFormatError
+from hardware.pcm import read_wav, write_wav
+from hardware.ports import MIC_RATE, Pcm
+
+#: A person lets go a beat after the last word; releasing exactly at the end
+#: of the audio would also cut the recogniser's trailing context.
+RELEASE_AFTER_S = 0.25
+TURN_TIMEOUT_S = 60.0
+
+
+def load_question(path: Path) -> Pcm:
+    pcm, _ = read_wav(path, rate=MIC_RATE)
+    if pcm.size == 0:
+        raise AudioFormatError(f"{path}: the WAV holds no audio")
+    return pcm
+
+
+def press_speak_release(device: Device, question: Pcm) -> None:
+    """Press, speak ``question`` while holding, and release just after it."""
+    fake = device.hardware.fake
+    if fake is None:
+        raise CompanionError("asking needs the fake hardware (a mock button and microphone)")
+    fake.microphone.queue_utterance(question)
+    fake.presser.press()
+    speech_s = len(question) / MIC_RATE
+    if not fake.microphone.wait_drained(timeout=speech_s + 10):
+        raise CompanionError("the fake microphone did not deliver the question in time")
+    time.sleep(RELEASE_AFTER_S if device.cfg.fake.paced else 0.05)
+    # A question shorter than a tap would be taken for a tap: hold long enough.
+    held = time.monotonic() - device.runtime.state.pressed_at
+    if held < device.cfg.button.tap_max:
+        time.sleep(device.cfg.button.tap_max - held + 0.05)
+    fake.presser.release()
+
+
+def hold_and_speak(device: Device, question: Pcm) -> TurnRecord:
+    """Press, speak ``question`` while holding, release, and wait for the turn."""
+    press_speak_release(device, question)
+    return device.next_turn(TURN_TIMEOUT_S)
+
+
+def record_to_json(rec: TurnRecord, answer_wav: Path | None) -> dict[str, Any]:
+    return {
+        "heard": rec.heard,
+        "intent": rec.intent,
+        "answer": rec.answer,
+        "outcome": rec.outcome,
+        "is_error": rec.is_error,
+        "answer_wav": str(answer_wav) if answer_wav else None,
+        "timings_ms": rec.timings_ms,
+        "details": rec.details,
+    }
+
+
+def ask(cfg: Config, *, question: Path, out: Path | None) -> dict[str, Any]:
+    pcm = load_question(question)
+    with open_device(cfg, backend="fake") as device:
+        rec = hold_and_speak(device, pcm)
+        rate = device.hardware.earpiece.sample_rate
+    answer_wav = write_wav(out, rec.speech_pcm, rate) if out and rec.speech else None
+    return record_to_json(rec, answer_wav)
+
+
+def transcribe_file(cfg: Config, path: Path) -> dict[str, Any]:
+    """Run the device's recogniser over a WAV, in 100 ms chunks as the mic would."""
+    pcm = load_question(path)
+    registry = default_registry()
+    engines = load_engines(cfg, registry)
+    try:
+        t0 = time.perf_counter()
+        stream = engines.recognizer.start()
+        step = MIC_RATE // 10
+        for i in range(0, len(pcm), step):
+            stream.feed(pcm[i : i + step])
+        transcript = stream.finish()
+        decode_ms = round((time.perf_counter() - t0) * 1000, 1)
+    finally:
+        engines.close()
+    return {
+        "text": transcript.text,
+        "confidence": round(transcript.confidence, 3),
+        "from_grammar": transcript.from_grammar,
+        "engine": transcript.engine,
+        "audio_s": round(len(pcm) / MIC_RATE, 2),
+        "timings_ms": {"load": engines.load_ms["recognizer"], "decode": decode_ms},
+    }
+
+
+def say_to_file(cfg: Config, text: str, out: Path) -> Path:
+    if not text.strip():
+        raise CompanionError("nothing to say: the text is empty")
+    from device.speech.factory import open_synthesizer
+
+    synth = open_synthesizer(language=cfg.device.language)
+    try:
+        audio = list(synth.sentences(text))
+        rate = synth.sample_rate
+    finally:
+        synth.close()
+    pcm = np.concatenate(audio) if audio else np.zeros(0, np.int16)
+    return write_wav(out, pcm, rate)

@@ -1,0 +1,179 @@
+"""Assemble a whole device from a :class:`~device.config.Config`.
+
+This is the one place that knows which concrete engines and ports go
+together; the CLI, the demo and the end-to-end tests all build devices here,
+so what is tested is what ships.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from device import states as st
+from device.config import Config
+from device.errors import ModelError
+from device.runtime import DeviceContext, Responder, Runtime, TurnRecord
+from device.skills.registry import SkillRegistry, default_registry
+from device.speech.base import Language, Recognizer, Synthesizer
+from device.speech.factory import open_recognizer, open_synthesizer
+from device.speech.models import default_models_root, installed_model_dir
+from hardware.select import BackendName, HardwareSet, HardwareSettings, open_hardware
+
+log = logging.getLogger(__name__)
+
+SCENES = Path(__file__).with_name("scenes")
+DEFAULT_SCENE = SCENES / "dog.jpg"
+
+
+def hardware_settings(cfg: Config) -> HardwareSettings:
+    fake_camera = Path(cfg.fake.camera) if cfg.fake.camera else DEFAULT_SCENE
+    return HardwareSettings(
+        button_pin=cfg.button.pin,
+        bounce_time=cfg.button.bounce_time,
+        hold_time=cfg.button.hold_time,
+        led_pin=cfg.led.pin,
+        led_pwm=cfg.led.pwm,
+        camera_size=(cfg.camera.width, cfg.camera.height),
+        input_device=cfg.audio.input_device,
+        output_device=cfg.audio.output_device,
+        output_rate=cfg.audio.output_rate,
+        fake_camera=fake_camera,
+        fake_paced=cfg.fake.paced,
+    )
+
+
+def timing(cfg: Config) -> st.Timing:
+    b = cfg.button
+    return st.Timing(tap_max=b.tap_max, double_window=b.double_window, max_listen=b.max_listen)
+
+
+def english_vosk_dir(cfg: Config) -> Path | None:
+    """The configured English Vosk model, else a fetched one, else None (PocketSphinx)."""
+    if cfg.speech.vosk_model_dir:
+        path = Path(cfg.speech.vosk_model_dir)
+        if not path.is_dir():
+            # Asked for explicitly: silently using another engine would hide the typo.
+            raise ModelError(
+                f"speech.vosk_model_dir: no model folder at {path} "
+                "(fix the path, or run `companion models fetch`)"
+            )
+        return path
+    return installed_model_dir("vosk-en", default_models_root())
+
+
+@dataclass
+class Engines:
+    """The loaded speech engines for one language, with load times in ms."""
+
+    language: Language
+    recognizer: Recognizer
+    synthesizer: Synthesizer
+    load_ms: dict[str, float]
+
+    def close(self) -> None:
+        self.recognizer.close()
+        self.synthesizer.close()
+
+
+def load_engines(cfg: Config, registry: SkillRegistry, language: Language | None = None) -> Engines:
+    lang: Language = language or cfg.device.language
+    t0 = time.perf_counter()
+    recognizer = open_recognizer(
+        language=lang,
+        phrases=registry.grammar_phrases(lang),
+        vosk_model_dir=english_vosk_dir(cfg) if lang == "en" else None,
+        free_form_fallback=cfg.speech.free_form_fallback,
+    )
+    t1 = time.perf_counter()
+    try:
+        synthesizer = open_synthesizer(language=lang)
+    except BaseException:
+        recognizer.close()
+        raise
+    t2 = time.perf_counter()
+    return Engines(
+        lang,
+        recognizer,
+        synthesizer,
+        {"recognizer": round((t1 - t0) * 1000), "synthesizer": round((t2 - t1) * 1000)},
+    )
+
+
+class Device:
+    """Hardware + engines + skills + runtime, opened and closed together."""
+
+    def __init__(
+        self,
+        *,
+        hardware: HardwareSet,
+        engines: Engines,
+        registry: SkillRegistry,
+        cfg: Config,
+        own_engines: bool = True,
+    ) -> None:
+        self.hardware = hardware
+        self.engines = engines
+        self._own_engines = own_engines  # tests share one loaded set across devices
+        self.registry = registry
+        self.cfg = cfg
+        self.context = DeviceContext(
+            None,
+            language=engines.language,
+            capture=hardware.camera.capture,
+            volume=cfg.audio.volume,
+        )
+        responder = Responder(
+            respond=lambda text: registry.respond(self.context, text),
+            describe=lambda: registry.answer_with("see", self.context),
+        )
+        self.runtime = Runtime(
+            hardware=hardware,
+            recognizer=engines.recognizer,
+            synthesizer=engines.synthesizer,
+            responder=responder,
+            timing=timing(cfg),
+            volume=cfg.audio.volume,
+        )
+        self.context.bind(self.runtime)
+
+    def start(self) -> Device:
+        self.runtime.start()
+        return self
+
+    def close(self) -> None:
+        self.runtime.close()
+        if self._own_engines:
+            self.engines.close()
+        self.hardware.close()
+
+    def __enter__(self) -> Device:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def next_turn(self, timeout: float) -> TurnRecord:
+        return self.runtime.next_turn(timeout)
+
+
+def open_device(
+    cfg: Config,
+    *,
+    backend: BackendName | None = None,
+    registry: SkillRegistry | None = None,
+    camera_required: bool = True,
+) -> Device:
+    """Open hardware then engines; if the engines fail the hardware is closed again."""
+    registry = registry or default_registry()
+    hardware = open_hardware(
+        backend or cfg.device.hardware, hardware_settings(cfg), camera_required=camera_required
+    )
+    try:
+        engines = load_engines(cfg, registry)
+    except BaseException:
+        hardware.close()
+        raise
+    return Device(hardware=hardware, engines=engines, registry=registry, cfg=cfg)

@@ -1,0 +1,213 @@
+"""``companion``: the command line.
+
+Every failure the user can cause or meet (bad config key, missing model,
+unreadable WAV, absent camera) ends as one line on stderr and a non-zero exit;
+tracebacks are for bugs only, and ``--debug`` shows them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from device import __version__
+from device.config import Config, load_config
+from device.errors import CompanionError
+from device.speech.base import LANGUAGES
+from hardware.errors import HardwareError
+from hardware.select import BACKENDS
+
+log = logging.getLogger("companion")
+
+EXIT_USAGE = 2
+EXIT_FAILED = 1
+
+
+def _config(args: argparse.Namespace) -> Config:
+    cfg = load_config(args.config)
+    device: dict[str, Any] = {}
+    if getattr(args, "lang", None):
+        device["language"] = args.lang
+    if getattr(args, "hardware", None):
+        device["hardware"] = args.hardware
+    fake: dict[str, Any] = {}
+    if getattr(args, "camera", None):
+        fake["camera"] = str(args.camera)
+    if getattr(args, "unpaced", False):
+        fake["paced"] = False
+    return cfg.with_overrides(device=device, fake=fake)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from device.ask import ask
+
+    cfg = _config(args)
+    result = ask(cfg, question=args.question, out=args.out)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        print(f"heard:  {result['heard'] or '(nothing)'}")
+        print(f"intent: {result['intent'] or '-'}")
+        print(f"answer: {result['answer'] or '-'}")
+        t = result["timings_ms"].get("release_to_first_audio")
+        if t is not None:
+            print(f"release to first audio: {t:.0f} ms")
+        if result["answer_wav"]:
+            print(f"answer audio: {result['answer_wav']}")
+    return 0
+
+
+def cmd_listen(args: argparse.Namespace) -> int:
+    from device.ask import transcribe_file
+
+    cfg = _config(args)
+    result = transcribe_file(cfg, args.wav)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        print(result["text"] or "(nothing heard)")
+    return 0
+
+
+def cmd_say(args: argparse.Namespace) -> int:
+    from device.ask import say_to_file
+
+    cfg = _config(args)
+    path = say_to_file(cfg, args.text, args.out)
+    print(path)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from device.demo import run_demo
+
+    cfg = _config(args)
+    return run_demo(cfg, out_dir=args.out_dir)
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from device.doctor import run_doctor
+
+    cfg = _config(args)
+    return run_doctor(cfg, backend=args.hardware or cfg.device.hardware)
+
+
+def cmd_models_fetch(args: argparse.Namespace) -> int:
+    from device.speech.models import default_models_root, fetch_model
+
+    root = Path(args.dest) if args.dest else default_models_root()
+    path = fetch_model(args.name, dest_root=root, url=args.url, sha256=args.sha256)
+    print(path)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from device.assistant import open_device
+
+    cfg = _config(args)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    # On a real device a missing camera must not keep it from talking.
+    with open_device(cfg, camera_required=False) as device:
+        log.info(
+            "ready: %s hardware, language %s; press the talk button",
+            device.hardware.kind,
+            cfg.device.language,
+        )
+        stop.wait()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="companion",
+        description="Pocket Companion: a seeing, "
+        "speaking assistant that runs offline on a Raspberry Pi.",
+    )
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    p.add_argument("--config", type=Path, help="TOML configuration file")
+    p.add_argument("-v", "--verbose", action="store_true", help="log what the device does")
+    p.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def lang(q: argparse.ArgumentParser) -> None:
+        q.add_argument("--lang", choices=LANGUAGES, help="language (default: from config)")
+
+    q = sub.add_parser("demo", help="a scripted scene on fake hardware, with the real engines")
+    lang(q)
+    q.add_argument("--out-dir", type=Path, default=Path("out"), help="where WAVs go")
+    q.add_argument("--unpaced", action="store_true", help="feed audio faster than real time")
+    q.set_defaults(func=cmd_demo)
+
+    q = sub.add_parser("run", help="run the device")
+    q.add_argument("--hardware", choices=BACKENDS)
+    q.set_defaults(func=cmd_run)
+
+    q = sub.add_parser("ask", help="press, play a question WAV, release, print the answer")
+    q.add_argument("--hardware", choices=["fake"], default="fake")
+    q.add_argument("--camera", type=Path, help="image, folder or video the camera shows")
+    q.add_argument("--question", type=Path, required=True, help="the spoken question (WAV)")
+    q.add_argument("--out", type=Path, help="write the spoken answer here (WAV)")
+    q.add_argument("--json", action="store_true", help="print one JSON object")
+    q.add_argument("--unpaced", action="store_true", help="feed audio faster than real time")
+    lang(q)
+    q.set_defaults(func=cmd_ask)
+
+    q = sub.add_parser("listen", help="transcribe a WAV with the device's recogniser")
+    q.add_argument("wav", type=Path)
+    q.add_argument("--json", action="store_true")
+    lang(q)
+    q.set_defaults(func=cmd_listen)
+
+    q = sub.add_parser("say", help="speak TEXT into a WAV with the device's voice")
+    q.add_argument("text")
+    q.add_argument("--out", type=Path, required=True)
+    lang(q)
+    q.set_defaults(func=cmd_say)
+
+    q = sub.add_parser("doctor", help="check camera, audio, GPIO, models and memory")
+    q.add_argument("--hardware", choices=BACKENDS)
+    q.set_defaults(func=cmd_doctor)
+
+    q = sub.add_parser("models", help="manage downloadable models")
+    msub = q.add_subparsers(dest="models_command", required=True, metavar="ACTION")
+    f = msub.add_parser("fetch", help="download and verify a model (needs internet)")
+    f.add_argument("name", nargs="?", default="vosk-en", help="model name (default: vosk-en)")
+    f.add_argument(
+        "--dest", help="models folder (default: $COMPANION_MODELS_DIR or ~/.local/share)"
+    )
+    f.add_argument("--url", help="override the pinned URL (e.g. a local mirror)")
+    f.add_argument("--sha256", help="override the pinned checksum (with --url)")
+    f.set_defaults(func=cmd_models_fetch)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.debug else logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        code: int = args.func(args)
+        return code
+    except (CompanionError, HardwareError) as exc:
+        if args.debug:
+            raise
+        print(f"companion: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

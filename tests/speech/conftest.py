@@ -1,0 +1,96 @@
+"""Real speech engines, loaded once per session.
+
+Audio for the recognisers is made by the real synthesisers (Piper for English,
+espeak-ng for Korean), resampled to the microphone's 16 kHz.  Engines that
+cannot load on this machine are skipped, not faked.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+
+from device.errors import ModelError
+from device.speech.espeak_engine import EspeakSynthesizer
+from device.speech.piper_engine import PiperSynthesizer
+from device.speech.sphinx_engine import PocketSphinxRecognizer
+from device.speech.vosk_engine import VoskRecognizer, korean_model_dir
+from hardware.pcm import resample
+from hardware.ports import MIC_RATE
+
+from .helpers import Speak, pad
+
+EN_PHRASES = [
+    "what time is it",
+    "what do you see",
+    "read this",
+    "how much battery is left",
+    "when did you last see a bicycle",
+    "describe what is in front of me",
+    "how hot are you",
+    "stop",
+]
+KO_PHRASES = [
+    "지금 몇 시야",
+    "몇 시야",
+    "무엇이 보여요",
+    "뭐가 보여",
+    "이거 읽어 줘",
+    "도와줘",
+    "너무 커",
+    "배터리 얼마나 남았어",  # "남았어" is not in the small Korean model
+]
+
+
+@pytest.fixture(scope="session")
+def piper() -> Iterator[PiperSynthesizer]:
+    with PiperSynthesizer() as voice:
+        yield voice
+
+
+@pytest.fixture(scope="session")
+def espeak_ko() -> Iterator[EspeakSynthesizer]:
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed (apt install espeak-ng)")
+    with EspeakSynthesizer(voice="ko", language="ko") as voice:
+        yield voice
+
+
+def _speaker(voice: PiperSynthesizer | EspeakSynthesizer) -> Speak:
+    def say(text: str) -> np.typing.NDArray[np.int16]:
+        audio = np.concatenate(list(voice.sentences(text)))
+        return pad(resample(audio, voice.sample_rate, MIC_RATE))
+
+    return say
+
+
+@pytest.fixture(scope="session")
+def say_en(piper: PiperSynthesizer) -> Speak:
+    """English text to 16 kHz speech (Piper), as heard from the microphone."""
+    return _speaker(piper)
+
+
+@pytest.fixture(scope="session")
+def say_ko(espeak_ko: EspeakSynthesizer) -> Speak:
+    """Korean text to 16 kHz speech (espeak-ng), as heard from the microphone."""
+    return _speaker(espeak_ko)
+
+
+@pytest.fixture(scope="session")
+def sphinx() -> Iterator[PocketSphinxRecognizer]:
+    with PocketSphinxRecognizer(phrases=EN_PHRASES) as recognizer:
+        yield recognizer
+
+
+@pytest.fixture(scope="session")
+def vosk_ko() -> Iterator[VoskRecognizer]:
+    """The Korean Vosk recogniser: about 2 s and 570 MB to load, so once."""
+    try:
+        model_dir = korean_model_dir()
+    except ModelError as exc:
+        pytest.skip(str(exc))
+    with VoskRecognizer(model_dir=model_dir, language="ko", phrases=KO_PHRASES) as recognizer:
+        yield recognizer
