@@ -36,8 +36,10 @@ QUESTIONS: dict[Language, dict[str, str]] = {
     "ko": {
         "time": "지금 몇 시야?",
         "see": "뭐가 보여?",
-        "help": "도움말",
-        "repeat": "다시 말해 줘",
+        # espeak-ng's Korean voice is hard for the small Vosk model: these
+        # wordings are among those it recognises (see README, Korean accuracy).
+        "help": "뭘 할 수 있어",
+        "repeat": "뭐라고 했어",
         "unknown": "오늘 파리 날씨가 정말 좋네요",
     },
 }

