@@ -60,7 +60,11 @@ def _load_voice(model: Path, config: Path) -> Any:
 class PiperSynthesizer(Resource):
     """The :class:`~device.speech.base.Synthesizer` for English."""
 
-    def __init__(self, *, voice_path: Path | None = None) -> None:
+    def __init__(self, *, voice_path: Path | None = None, deterministic: bool = False) -> None:
+        """``deterministic`` turns off the voice's random variation (VITS noise),
+        so the same text always gives the same samples: what tests need.  With
+        variation, about 1 in 50 synthesised commands was misheard by
+        PocketSphinx in our runs (47 of 48 right), so a test could flicker."""
         try:
             import piper  # noqa: F401  (imported for the clear error; used in _load_voice)
         except ImportError:
@@ -77,6 +81,11 @@ class PiperSynthesizer(Resource):
         except Exception as exc:  # onnxruntime and json raise many unrelated types
             raise ModelError(f"Piper voice {path} is corrupt or unreadable: {exc}") from exc
         self._rate = int(self._voice.config.sample_rate)
+        self._synthesis: Any = None
+        if deterministic:
+            from piper import SynthesisConfig
+
+            self._synthesis = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)
         log.info("loaded Piper voice %s in %.2f s", path.name, time.perf_counter() - started)
 
     @property
@@ -91,7 +100,7 @@ class PiperSynthesizer(Resource):
         """Yield one int16 array per sentence, as soon as Piper has made it."""
         if self._voice is None:
             raise SpeechError("the English voice is closed")
-        chunks = iter(self._voice.synthesize(text))
+        chunks = iter(self._voice.synthesize(text, self._synthesis))
         while True:
             try:
                 chunk = next(chunks, None)

@@ -7,6 +7,7 @@ every test starts from an idle device with new hardware fakes.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -16,7 +17,9 @@ import pytest
 from device.assistant import Device, Engines, hardware_settings, load_engines
 from device.config import Config
 from device.skills.registry import SkillRegistry, default_registry
-from device.speech.base import Language
+from device.speech.base import Language, Synthesizer
+from device.speech.espeak_engine import EspeakSynthesizer
+from device.speech.piper_engine import PiperSynthesizer
 from hardware.pcm import resample
 from hardware.ports import MIC_RATE, Pcm
 from hardware.select import open_fake
@@ -44,12 +47,38 @@ def engines_ko(registry: SkillRegistry) -> Iterator[Engines]:
     engines.close()
 
 
-def speak(engines: Engines, text: str) -> Pcm:
-    """``text`` in the device's own voice, as the 16 kHz microphone would hear it."""
-    synth = engines.synthesizer
-    audio = [resample(p, synth.sample_rate, MIC_RATE) for p in synth.sentences(text)]
-    pad = np.zeros(MIC_RATE // 5, np.int16)
-    return np.concatenate([pad, *audio, pad])
+Say = Callable[[Language, str], Pcm]
+
+
+@pytest.fixture(scope="session")
+def say(engines_ko_voice: Synthesizer | None) -> Iterator[Say]:
+    """Text to speech as the 16 kHz microphone would hear it.
+
+    English questions come from a *deterministic* Piper voice (no VITS noise),
+    so a test hears the same samples every run; espeak-ng is deterministic.
+    """
+    english = PiperSynthesizer(deterministic=True)
+
+    def speak(language: Language, text: str) -> Pcm:
+        synth = english if language == "en" else engines_ko_voice
+        if synth is None:
+            pytest.skip("espeak-ng is not installed")
+        audio = [resample(p, synth.sample_rate, MIC_RATE) for p in synth.sentences(text)]
+        pad = np.zeros(MIC_RATE // 5, np.int16)
+        return np.concatenate([pad, *audio, pad])
+
+    yield speak
+    english.close()
+
+
+@pytest.fixture(scope="session")
+def engines_ko_voice() -> Iterator[Synthesizer | None]:
+    if shutil.which("espeak-ng") is None:
+        yield None
+        return
+    voice = EspeakSynthesizer(voice="ko", language="ko")
+    yield voice
+    voice.close()
 
 
 DeviceFactory = Callable[..., Device]
@@ -84,7 +113,3 @@ def make_device(registry: SkillRegistry) -> Iterator[DeviceFactory]:
     yield make
     for device in opened:
         device.close()
-
-
-def language_of(engines: Engines) -> Language:
-    return engines.language

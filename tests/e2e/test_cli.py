@@ -47,8 +47,18 @@ def test_ask_json_has_the_promised_fields(
 ) -> None:
     out_wav = tmp_path / "answer.wav"
     code, out, err = run(
-        capsys, "ask", "--hardware", "fake", "--camera", str(SCENES / "person.jpg"),
-        "--question", str(question), "--out", str(out_wav), "--json", "--unpaced",
+        capsys,
+        "ask",
+        "--hardware",
+        "fake",
+        "--camera",
+        str(SCENES / "person.jpg"),
+        "--question",
+        str(question),
+        "--out",
+        str(out_wav),
+        "--json",
+        "--unpaced",
     )
     assert code == 0, err
     result = json.loads(out)
@@ -93,8 +103,12 @@ def test_ask_with_silence_is_a_cancelled_turn_not_an_error(
     ],
 )
 def test_bad_input_is_one_line_and_non_zero_exit(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, question: Path,
-    setup: str, args: list[str], message: str,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    question: Path,
+    setup: str,
+    args: list[str],
+    message: str,
 ) -> None:
     wav, cfg = tmp_path / "q.wav", tmp_path / "c.toml"
     (tmp_path / "bad.jpg").write_bytes(b"\xff\xd8 not really a jpeg")
@@ -132,7 +146,17 @@ def test_models_fetch_failure_is_one_line(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     # Port 9 on loopback refuses connections: the same path as no internet.
-    code, _, err = run(capsys, "models", "fetch", "vosk-en", "--dest", str(tmp_path),
-                       "--url", "http://127.0.0.1:9/model.zip", "--sha256", "0" * 64)
+    code, _, err = run(
+        capsys,
+        "models",
+        "fetch",
+        "vosk-en",
+        "--dest",
+        str(tmp_path),
+        "--url",
+        "http://127.0.0.1:9/model.zip",
+        "--sha256",
+        "0" * 64,
+    )
     assert code == 1 and err.count("\n") == 1
     assert not any(tmp_path.iterdir()), "a failed fetch must leave nothing behind"

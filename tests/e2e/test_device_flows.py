@@ -13,7 +13,7 @@ from device.assistant import Device, Engines
 from device.states import Phase
 from hardware.ports import MIC_RATE
 
-from .conftest import DeviceFactory, speak
+from .conftest import DeviceFactory, Say
 
 
 def _free_form(engines: Engines, audio: np.ndarray) -> str:
@@ -30,10 +30,10 @@ def _free_form(engines: Engines, audio: np.ndarray) -> str:
 
 
 def test_press_speak_release_gives_a_spoken_answer(
-    engines_en: Engines, make_device: DeviceFactory
+    say: Say, engines_en: Engines, make_device: DeviceFactory
 ) -> None:
     device = make_device(engines_en)
-    rec = hold_and_speak(device, speak(engines_en, "What time is it?"))
+    rec = hold_and_speak(device, say("en", "What time is it?"))
     assert rec.outcome == "answered"
     assert rec.heard == "what time is it"
     assert rec.intent == "time"
@@ -49,10 +49,10 @@ def test_press_speak_release_gives_a_spoken_answer(
 
 
 def test_answer_audio_says_what_the_record_says(
-    engines_en: Engines, make_device: DeviceFactory
+    say: Say, engines_en: Engines, make_device: DeviceFactory
 ) -> None:
     device = make_device(engines_en)
-    rec = hold_and_speak(device, speak(engines_en, "What can you do?"))
+    rec = hold_and_speak(device, say("en", "What can you do?"))
     assert rec.intent == "help" and rec.speech
     from hardware.pcm import resample
 
@@ -89,16 +89,16 @@ def test_hold_with_silence_cancels(engines_en: Engines, make_device: DeviceFacto
 
 
 def test_barge_in_cuts_the_answer_and_answers_the_new_question(
-    engines_en: Engines, make_device: DeviceFactory
+    say: Say, engines_en: Engines, make_device: DeviceFactory
 ) -> None:
     device = make_device(engines_en, paced=True)
-    press_speak_release(device, speak(engines_en, "What can you do?"))
+    press_speak_release(device, say("en", "What can you do?"))
     deadline = time.monotonic() + 20
     while device.runtime.state.phase is not Phase.SPEAKING and time.monotonic() < deadline:
         time.sleep(0.01)
     assert device.runtime.state.phase is Phase.SPEAKING
     time.sleep(0.3)
-    press_speak_release(device, speak(engines_en, "What time is it?"))
+    press_speak_release(device, say("en", "What time is it?"))
     first, second = device.next_turn(30), device.next_turn(30)
     assert (first.outcome, first.intent) == ("interrupted", "help")
     assert (second.outcome, second.intent) == ("answered", "time")
@@ -108,36 +108,36 @@ def test_barge_in_cuts_the_answer_and_answers_the_new_question(
 
 
 def test_camera_failing_mid_run_is_spoken_and_the_device_keeps_working(
-    engines_en: Engines, make_device: DeviceFactory
+    say: Say, engines_en: Engines, make_device: DeviceFactory
 ) -> None:
     device = make_device(engines_en)
     fake = device.hardware.fake
     assert fake is not None
     fake.camera.fail_next()
-    rec = hold_and_speak(device, speak(engines_en, "What do you see?"))
+    rec = hold_and_speak(device, say("en", "What do you see?"))
     assert rec.intent == "see" and rec.is_error
     assert "camera" in rec.answer.lower()
-    again = hold_and_speak(device, speak(engines_en, "What do you see?"))
+    again = hold_and_speak(device, say("en", "What do you see?"))
     assert again.intent == "see" and not again.is_error
 
 
-def test_louder_then_repeat(engines_en: Engines, make_device: DeviceFactory) -> None:
+def test_louder_then_repeat(say: Say, engines_en: Engines, make_device: DeviceFactory) -> None:
     device: Device = make_device(engines_en)
     before = device.runtime.volume
-    first = hold_and_speak(device, speak(engines_en, "What time is it?"))
-    rec = hold_and_speak(device, speak(engines_en, "Speak louder."))
+    first = hold_and_speak(device, say("en", "What time is it?"))
+    rec = hold_and_speak(device, say("en", "Speak louder."))
     assert rec.intent == "louder" and device.runtime.volume > before
-    rep = hold_and_speak(device, speak(engines_en, "Say that again."))
+    rep = hold_and_speak(device, say("en", "Say that again."))
     assert rep.intent == "repeat"
     assert first.answer in rep.answer or rec.answer in rep.answer
 
 
 @pytest.mark.slow
 def test_korean_question_from_espeak_is_recognised_by_vosk(
-    engines_ko: Engines, make_device: DeviceFactory
+    say: Say, engines_ko: Engines, make_device: DeviceFactory
 ) -> None:
     device = make_device(engines_ko)
-    rec = hold_and_speak(device, speak(engines_ko, "지금 몇 시야?"))
+    rec = hold_and_speak(device, say("ko", "지금 몇 시야?"))
     assert rec.outcome == "answered"
     assert rec.intent == "time"
     assert "시" in rec.answer  # the answer is Korean

@@ -47,7 +47,7 @@ KO_PHRASES = [
 
 @pytest.fixture(scope="session")
 def piper() -> Iterator[PiperSynthesizer]:
-    with PiperSynthesizer() as voice:
+    with PiperSynthesizer(deterministic=True) as voice:
         yield voice
 
 
