@@ -198,12 +198,14 @@ class Runtime:
             try:
                 event = self._events.get(timeout=self._next_timeout())
             except queue.Empty:
-                for fired in self._due_timers():
-                    self._step(fired)
-                continue
-            if event is None:
-                return
-            self._step(event)
+                pass  # a timer is due
+            else:
+                if event is None:
+                    return
+                self._step(event)
+            # Checked after every event too, so a busy queue cannot starve a timer.
+            for fired in self._due_timers():
+                self._step(fired)
 
     def _step(self, event: st.Event) -> None:
         self._note(event)
@@ -253,6 +255,8 @@ class Runtime:
                 # double press) are absorbed into this one.
                 for stale in [t for t in self._records if t < turn]:
                     del self._records[stale]
+                for stale in [t for t in list(self._answers) if t < turn]:
+                    self._answers.pop(stale, None)  # answers of interrupted turns
                 self._record(turn).marks["pressed"] = self.state.pressed_at
                 self._start_listening(turn)
             case st.StopListening(turn=turn, keep=keep):

@@ -10,6 +10,7 @@ first sentence can play while the rest is still being made.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
@@ -84,6 +85,14 @@ class Synthesizer(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+def normalise(text: str) -> str:
+    """Lower-case words separated by single spaces, punctuation dropped.
+
+    The one spelling both recognisers report and compare phrases in.
+    """
+    return " ".join(re.sub(r"[^\w']+", " ", text.lower()).split())
 
 
 def split_sentences(text: str) -> Sequence[str]:

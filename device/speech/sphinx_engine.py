@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import re
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -46,7 +45,7 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from device.errors import ConfigError, ModelError, SpeechError
-from device.speech.base import Language, Transcript
+from device.speech.base import Language, Transcript, normalise
 from device.speech.voicing import NoiseFloor, VoicingDetector
 from hardware.ports import MIC_RATE, Pcm, Resource
 
@@ -58,11 +57,6 @@ _GRAMMAR = "commands"
 #: better than the grammar decoder's pick, to replace it (see ``_decide``).
 _SIBLING_MAX_PER = 0.2
 _SIBLING_MARGIN = 0.25
-
-
-def normalise(text: str) -> str:
-    """Lower-case words separated by single spaces, punctuation dropped."""
-    return " ".join(re.sub(r"[^\w']+", " ", text.lower()).split())
 
 
 def _edit_distance(a: Sequence[str], b: Sequence[str]) -> int:

