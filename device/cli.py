@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -22,7 +23,7 @@ from device.config import Config, load_config
 from device.errors import CompanionError
 from device.speech.base import LANGUAGES
 from hardware.errors import HardwareError
-from hardware.select import BACKENDS
+from hardware.select import BACKENDS, default_backend
 
 log = logging.getLogger("companion")
 
@@ -35,8 +36,11 @@ def _config(args: argparse.Namespace) -> Config:
     device: dict[str, Any] = {}
     if getattr(args, "lang", None):
         device["language"] = args.lang
+    # Precedence: --hardware, then $COMPANION_HARDWARE, then the config file.
     if getattr(args, "hardware", None):
         device["hardware"] = args.hardware
+    elif "COMPANION_HARDWARE" in os.environ:
+        device["hardware"] = default_backend()
     fake: dict[str, Any] = {}
     if getattr(args, "camera", None):
         fake["camera"] = str(args.camera)
