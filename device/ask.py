@@ -13,11 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from device.assistant import Device, load_engines, open_device
+from device.assistant import Device, load_engines, open_device, registry_for
 from device.config import Config
 from device.errors import CompanionError
 from device.runtime import TurnRecord
-from device.skills.registry import default_registry
 from hardware.errors import AudioFormatError
 from hardware.pcm import read_wav, write_wav
 from hardware.ports import MIC_RATE, Pcm
@@ -84,7 +83,7 @@ def ask(cfg: Config, *, question: Path, out: Path | None) -> dict[str, Any]:
 def transcribe_file(cfg: Config, path: Path) -> dict[str, Any]:
     """Run the device's recogniser over a WAV, in 100 ms chunks as the mic would."""
     pcm = load_question(path)
-    registry = default_registry()
+    registry = registry_for(cfg)
     engines = load_engines(cfg, registry)
     try:
         t0 = time.perf_counter()

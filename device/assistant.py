@@ -20,6 +20,7 @@ from device.skills.registry import SkillRegistry, default_registry
 from device.speech.base import Language, Recognizer, Synthesizer
 from device.speech.factory import open_recognizer, open_synthesizer
 from device.speech.models import default_models_root, installed_model_dir
+from device.vision.pipeline import VisionPipeline
 from hardware.select import BackendName, HardwareSet, HardwareSettings, open_hardware
 
 log = logging.getLogger(__name__)
@@ -159,6 +160,21 @@ class Device:
         return self.runtime.next_turn(timeout)
 
 
+def make_eyes(cfg: Config) -> VisionPipeline:
+    v = cfg.vision
+    return VisionPipeline(threads=v.threads or None, read_text=v.read_text, max_words=v.max_words)
+
+
+def registry_for(cfg: Config, *, warm_up: bool = False) -> SkillRegistry:
+    """The device's skills, with its eyes (vision models load lazily unless ``warm_up``)."""
+    eyes = make_eyes(cfg)
+    if warm_up:
+        # A missing or altered model is a start-up error, not a surprise at
+        # the first "what do you see?".
+        eyes.warm_up()
+    return default_registry(eyes=eyes)
+
+
 def open_device(
     cfg: Config,
     *,
@@ -167,7 +183,8 @@ def open_device(
     camera_required: bool = True,
 ) -> Device:
     """Open hardware then engines; if the engines fail the hardware is closed again."""
-    registry = registry or default_registry()
+    if registry is None:
+        registry = registry_for(cfg, warm_up=cfg.vision.warm_up)
     hardware = open_hardware(
         backend or cfg.device.hardware, hardware_settings(cfg), camera_required=camera_required
     )

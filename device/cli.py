@@ -68,6 +68,24 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_describe(args: argparse.Namespace) -> int:
+    from device.assistant import make_eyes
+    from hardware.fake.camera import read_image
+
+    cfg = _config(args)
+    frame = read_image(args.image)
+    eyes = make_eyes(cfg)
+    eyes.warm_up()  # so timings_ms measures looking, not loading
+    report = eyes.look(frame, language=cfg.device.language)
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    else:
+        print(report.text)
+        if args.more and report.description.detail != report.text:
+            print(report.description.detail)
+    return 0
+
+
 def cmd_listen(args: argparse.Namespace) -> int:
     from device.ask import transcribe_file
 
@@ -183,6 +201,13 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--unpaced", action="store_true", help="feed audio faster than real time")
     lang(q)
     q.set_defaults(func=cmd_ask)
+
+    q = sub.add_parser("describe", help="say what the vision models see in an image")
+    q.add_argument("image", type=Path)
+    q.add_argument("--json", action="store_true", help="print one JSON object")
+    q.add_argument("--more", action="store_true", help="also print the full detail")
+    lang(q)
+    q.set_defaults(func=cmd_describe)
 
     q = sub.add_parser("listen", help="transcribe a WAV with the device's recogniser")
     q.add_argument("wav", type=Path)

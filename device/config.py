@@ -106,6 +106,22 @@ class SpeechConfig:
 
 
 @dataclass(frozen=True)
+class VisionConfig:
+    threads: int = 0
+    """onnxruntime threads per vision model; 0 uses every core."""
+    read_text: bool = True
+    """Read signs and labels as part of "what do you see"."""
+    max_words: int = 25
+    """Longest short description, in words ("tell me more" gives all)."""
+    warm_up: bool = True
+    """Load the vision models at start-up, not at the first question."""
+
+    def __post_init__(self) -> None:
+        _check_range("vision.threads", self.threads, 0, 16)
+        _check_range("vision.max_words", self.max_words, 5, 100)
+
+
+@dataclass(frozen=True)
 class FakeConfig:
     camera: str = ""
     """Image, folder of images, or video for the fake camera; "" uses a built-in scene."""
@@ -123,6 +139,7 @@ class Config:
     audio: AudioConfig = field(default_factory=AudioConfig)
     camera: CameraConfig = field(default_factory=CameraConfig)
     speech: SpeechConfig = field(default_factory=SpeechConfig)
+    vision: VisionConfig = field(default_factory=VisionConfig)
     fake: FakeConfig = field(default_factory=FakeConfig)
 
     def with_overrides(self, **sections: dict[str, Any]) -> Config:

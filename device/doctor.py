@@ -104,10 +104,9 @@ def _check_gpio(cfg: Config, real: bool) -> str:
 
 
 def _check_models(cfg: Config) -> str:
-    from device.assistant import load_engines
-    from device.skills.registry import default_registry
+    from device.assistant import load_engines, registry_for
 
-    engines = load_engines(cfg, default_registry())
+    engines = load_engines(cfg, registry_for(cfg))
     try:
         rec = engines.recognizer.name
         msg = (
@@ -119,6 +118,19 @@ def _check_models(cfg: Config) -> str:
     if cfg.device.language == "en" and english_vosk_dir(cfg) is None:
         msg += "; for better English run `companion models fetch` (needs internet)"
     return msg
+
+
+def _check_vision(cfg: Config) -> str:
+    from device.assistant import make_eyes
+    from device.vision.models import load_manifest, verify
+
+    manifest = load_manifest()
+    for entry in manifest.values():
+        verify(entry)
+    started = time.perf_counter()
+    make_eyes(cfg).warm_up()
+    ms = (time.perf_counter() - started) * 1000
+    return f"{len(manifest)} models match their checksums; loaded in {ms:.0f} ms"
 
 
 def _check_memory(cfg: Config) -> str:
@@ -156,6 +168,7 @@ def run_doctor(cfg: Config, *, backend: BackendName) -> int:
         _run("audio", lambda: _check_audio(cfg, real)),
         _run("gpio", lambda: _check_gpio(cfg, real)),
         _run("models", lambda: _check_models(cfg)),
+        _run("vision", lambda: _check_vision(cfg)),
         _run("espeak", lambda: _check_espeak(cfg)),
         _run("memory", lambda: _check_memory(cfg)),
     ]

@@ -46,12 +46,14 @@ closer phrase ranks first.
 The threshold
 -------------
 :data:`DEFAULT_THRESHOLD` was set on the table in
-``tests/skills/matcher_cases.py``: 132 requests (paraphrases, recogniser
-garbles, re-spacings; no reference phrase verbatim) and 82 unrelated
-sentences, in both languages.  With the phrases and keywords of
-:mod:`device.skills.builtin`, the lowest request scores 0.445 ("what do you
-sea", "what tie is it") and the highest unrelated sentence 0.29 ("turn on the
-light"); 0.37 is the middle of that gap.  ``test_threshold_sits_inside_the_gap``
+``tests/skills/matcher_cases.py``: 136 requests (paraphrases, recogniser
+garbles, re-spacings; no reference phrase verbatim) and 80 unrelated
+sentences, in both languages.  With the seven first skills the lowest request
+scored 0.445 and the highest unrelated sentence 0.29 (threshold 0.37).  Adding
+the vision follow-ups (more, read, count) spreads the word weights over ten
+skills: the lowest request now scores 0.430 ("what do you sea") and the
+highest unrelated sentence 0.327 ("turn on the light"), so the threshold was
+re-chosen as the middle of the new gap, 0.38.  ``test_threshold_sits_inside_the_gap``
 fails if a change narrows the gap to under 0.05 either side, so the threshold
 is re-chosen on purpose rather than drifting.
 
@@ -86,7 +88,7 @@ from device.skills.textsim import (
 )
 from device.speech.base import LANGUAGES, Language
 
-DEFAULT_THRESHOLD: Final = 0.37
+DEFAULT_THRESHOLD: Final = 0.38
 """Minimum score for a match; see the module docstring for how it was chosen."""
 
 #: Weight of word features vs character features in the phrase similarity.

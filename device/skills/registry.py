@@ -17,6 +17,7 @@ from device.skills.builtin import (
     StopSkill,
     TimeSkill,
 )
+from device.skills.look import CountSkill, Eyes, MoreSkill, ReadSkill
 from device.skills.matcher import DEFAULT_THRESHOLD, Intent, IntentMatcher, Match
 from device.speech.base import Language
 
@@ -131,11 +132,17 @@ class SkillRegistry:
         return replace(answer, details={**answer.details, "match_score": round(found.score, 3)})
 
 
-def default_registry(*, threshold: float = DEFAULT_THRESHOLD) -> SkillRegistry:
-    """The built-in skills."""
+def default_registry(
+    *, threshold: float = DEFAULT_THRESHOLD, eyes: Eyes | None = None
+) -> SkillRegistry:
+    """The built-in skills; with ``eyes`` (the vision pipeline) also the follow-ups."""
+    looking: Sequence[Skill] = (
+        (MoreSkill(eyes), ReadSkill(eyes), CountSkill(eyes)) if eyes is not None else ()
+    )
     skills: Sequence[Skill] = (
+        *looking,
         TimeSkill(),
-        SeeSkill(),
+        SeeSkill(eyes),
         RepeatSkill(),
         LouderSkill(),
         QuieterSkill(),

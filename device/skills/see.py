@@ -7,13 +7,16 @@ detector's skill can keep saying them after its own findings.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import ClassVar, Final
+from typing import TYPE_CHECKING, ClassVar, Final
 
 from device.skills._lang import pick
 from device.skills.base import Answer, SkillContext
 from device.speech.base import Language
 from device.vision.light import ColourName, LightWord, SceneLight, measure
 from hardware.errors import CameraError
+
+if TYPE_CHECKING:
+    from device.skills.look import Eyes
 
 _EN_LIGHT: Final[Mapping[LightWord, str]] = {
     "very dark": "It's very dark here.",
@@ -152,6 +155,11 @@ class SeeSkill:
         },
     }
 
+    def __init__(self, eyes: Eyes | None = None) -> None:
+        # Without eyes (no vision models) the skill still answers from the
+        # light and colours alone.
+        self._eyes = eyes
+
     def answer(self, ctx: SkillContext, utterance: str) -> Answer:
         try:
             frame = ctx.capture()
@@ -166,6 +174,9 @@ class SeeSkill:
                 is_error=True,
                 details={"error": str(exc)},
             )
+        if self._eyes is not None:
+            report = self._eyes.look(frame, language=ctx.language)
+            return Answer(text=report.text, intent=self.name, details=report.as_json())
         scene = measure(frame)
         return Answer(
             text=describe_scene(scene, ctx.language),

@@ -20,6 +20,7 @@ from device.skills.registry import SkillRegistry, default_registry
 from device.speech.base import Language, Synthesizer
 from device.speech.espeak_engine import EspeakSynthesizer
 from device.speech.piper_engine import PiperSynthesizer
+from device.vision.pipeline import VisionPipeline
 from hardware.pcm import resample
 from hardware.ports import MIC_RATE, Pcm
 from hardware.select import open_fake
@@ -29,7 +30,9 @@ SCENES = Path(__file__).parents[2] / "device" / "scenes"
 
 @pytest.fixture(scope="session")
 def registry() -> SkillRegistry:
-    return default_registry()
+    # The device's own skills, with its eyes: vision sessions load on first use
+    # and are then shared by every test's device.
+    return default_registry(eyes=VisionPipeline())
 
 
 @pytest.fixture(scope="session")

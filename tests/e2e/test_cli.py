@@ -136,7 +136,7 @@ def test_bad_input_is_one_line_and_non_zero_exit(
 
 def test_doctor_on_fake_hardware_reports_every_part(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "doctor", "--hardware", "fake")
-    for part in ("camera", "audio", "gpio", "models", "espeak", "memory"):
+    for part in ("camera", "audio", "gpio", "models", "vision", "espeak", "memory"):
         assert part in out
     assert code == 0, out
     assert "all good" in out

@@ -15,6 +15,10 @@ from device.speech.base import Language
 REQUESTS: tuple[tuple[Language, str, str], ...] = (
     # English paraphrases
     ("en", "can you tell me the time please", "time"),
+    ("en", "read this for me", "read"),
+    ("ko", "이거 좀 읽어 줘", "read"),
+    ("en", "how many people can you see", "count"),
+    ("en", "tell me more about it", "more"),
     ("en", "what time is it right now", "time"),
     ("en", "hey what's the time", "time"),
     ("en", "tell me what time it is", "time"),
@@ -183,7 +187,6 @@ UNRELATED: tuple[tuple[Language, str], ...] = (
     ("en", "who are you"),
     ("en", "how are you"),
     ("en", "turn on the light"),
-    ("en", "read this for me"),
     ("en", "what is this"),
     ("en", "how far is it"),
     ("en", "is it raining"),
@@ -211,7 +214,6 @@ UNRELATED: tuple[tuple[Language, str], ...] = (
     ("ko", "사진 찍어 줘"),
     ("ko", "여기가 어디야"),
     ("ko", "불 켜 줘"),
-    ("ko", "이거 읽어 줘"),
     ("ko", "날씨 어때"),
     ("ko", "좋은 아침"),
     ("ko", "네"),

@@ -8,13 +8,14 @@ from device.skills.matcher import DEFAULT_THRESHOLD, Intent, IntentMatcher, norm
 from device.skills.registry import SkillRegistry, default_registry, phrase_variants
 from device.skills.textsim import jamo, sound_key, word_similarity
 from device.speech.base import Language
+from device.vision.pipeline import VisionPipeline
 
 from .matcher_cases import REQUESTS, UNRELATED
 
 
 @pytest.fixture(scope="module")
 def registry() -> SkillRegistry:
-    return default_registry()
+    return default_registry(eyes=VisionPipeline())
 
 
 @pytest.mark.parametrize(("language", "text", "skill"), REQUESTS)

@@ -10,19 +10,23 @@ import pytest
 
 from device.skills.base import Answer, SkillContext
 from device.skills.builtin import FallbackSkill, TimeSkill
+from device.skills.matcher import DEFAULT_THRESHOLD
 from device.skills.registry import SkillRegistry, default_registry, phrase_variants
 from device.speech.base import LANGUAGES, Language
+from device.vision.pipeline import VisionPipeline
 
 from .context import Context, solid
 
 
 @pytest.fixture(scope="module")
 def registry() -> SkillRegistry:
-    return default_registry()
+    return default_registry(eyes=VisionPipeline())
 
 
 def test_default_registry_has_the_built_in_skills(registry: SkillRegistry) -> None:
-    assert set(registry.names) == {"time", "see", "repeat", "louder", "quieter", "stop", "help"}
+    assert set(registry.names) == {
+        "time", "see", "repeat", "louder", "quieter", "stop", "help", "more", "read", "count"
+    }
     assert registry.fallback.name == "fallback"
     assert registry.get("fallback") is registry.fallback
     with pytest.raises(KeyError):
@@ -52,7 +56,7 @@ def test_respond_carries_the_match_score(registry: SkillRegistry) -> None:
     answer = registry.respond(Context(volume=0.5), "louder please")
     assert answer.intent == "louder" and answer.volume == pytest.approx(0.65)
     score = answer.details["match_score"]
-    assert isinstance(score, float) and 0.37 <= score <= 1.0
+    assert isinstance(score, float) and DEFAULT_THRESHOLD <= score <= 1.0
     assert "match_score" not in registry.respond(Context(), "call my mother").details
 
 

@@ -16,6 +16,7 @@ import pytest
 
 from device.skills.registry import default_registry
 from device.speech.base import Language
+from device.vision.pipeline import VisionPipeline
 
 _FST_MAGIC = 0x7EB2FDD6
 _SYMBOL_TABLE_MAGIC = 0x7EB2FB74
@@ -23,7 +24,11 @@ _HAS_INPUT_SYMBOLS = 0x1
 
 
 def _grammar_words(language: Language) -> set[str]:
-    return {w for phrase in default_registry().grammar_phrases(language) for w in phrase.split()}
+    return {
+        w
+        for phrase in default_registry(eyes=VisionPipeline()).grammar_phrases(language)
+        for w in phrase.split()
+    }
 
 
 @functools.cache
@@ -117,7 +122,7 @@ def test_vosk_accepts_every_korean_grammar_word(capfd: pytest.CaptureFixture[str
     model_dir = _korean_model_dir()
     vosk.SetLogLevel(0)  # warnings are what we are looking for
     model = vosk.Model(str(model_dir))
-    grammar = default_registry().grammar_phrases("ko")
+    grammar = default_registry(eyes=VisionPipeline()).grammar_phrases("ko")
     recognizer = vosk.KaldiRecognizer(model, 16_000, json.dumps(grammar, ensure_ascii=False))
     # Prove the log is captured: a made-up word must be reported.
     vosk.KaldiRecognizer(model, 16_000, json.dumps(["없는단어입니다요"], ensure_ascii=False))

@@ -1,0 +1,194 @@
+"""Follow-ups to "what do you see?": tell me more, read that, how many.
+
+They share the device's :class:`~device.vision.pipeline.VisionPipeline` (the
+"eyes"): "tell me more" gives the full detail of the last look, the others
+look again, because the wearer has usually moved since.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import ClassVar, Protocol
+
+from device.skills._lang import pick
+from device.skills.base import Answer, SkillContext
+from device.speech.base import Language
+from device.vision.pipeline import SceneReport
+from device.vision.words import (
+    KOREAN,
+    count_en,
+    counter_ko,
+    number_ko,
+    plural_en,
+    say_en,
+    subject_ko,
+    topic_ko,
+)
+from hardware.errors import CameraError
+from hardware.ports import Frame
+
+
+class Eyes(Protocol):
+    """What the skills need of the vision pipeline."""
+
+    @property
+    def last(self) -> SceneReport | None: ...
+
+    def look(
+        self, frame: Frame, *, language: Language, max_words: int | None = None
+    ) -> SceneReport: ...
+
+
+def camera_error(ctx: SkillContext, intent: str, exc: CameraError) -> Answer:
+    return Answer(
+        text=pick(
+            ctx.language,
+            en="I can't see right now: the camera isn't answering.",
+            ko="지금은 볼 수 없어요. 카메라가 응답하지 않아요.",
+        ),
+        intent=intent,
+        is_error=True,
+        details={"error": str(exc)},
+    )
+
+
+def look_now(eyes: Eyes, ctx: SkillContext, intent: str) -> SceneReport | Answer:
+    """A fresh look, or the spoken camera error."""
+    try:
+        frame = ctx.capture()
+    except CameraError as exc:
+        return camera_error(ctx, intent, exc)
+    return eyes.look(frame, language=ctx.language)
+
+
+class MoreSkill:
+    """Everything the last look found, not just the short answer."""
+
+    name: ClassVar[str] = "more"
+    phrases: ClassVar[Mapping[Language, Sequence[str]]] = {
+        "en": (
+            "tell me more",
+            "more",
+            "more detail",
+            "what else",
+            "what else do you see",
+            "anything else",
+        ),
+        "ko": ("더 말해 줘", "자세히 말해 줘", "더 자세히"),
+    }
+    keywords: ClassVar[Mapping[Language, Mapping[str, float]]] = {
+        "en": {"more": 0.7, "else": 0.6, "detail": 0.7},
+        "ko": {"자세히": 0.7, "또": 0.5, "더 말해": 0.7},
+    }
+
+    def __init__(self, eyes: Eyes) -> None:
+        self._eyes = eyes
+
+    def answer(self, ctx: SkillContext, utterance: str) -> Answer:
+        report = self._eyes.last
+        if report is None:
+            looked = look_now(self._eyes, ctx, self.name)
+            if isinstance(looked, Answer):
+                return looked
+            report = looked
+        return Answer(text=report.description.detail, intent=self.name, details=report.as_json())
+
+
+class ReadSkill:
+    """Reads out all the text in view, in reading order."""
+
+    name: ClassVar[str] = "read"
+    phrases: ClassVar[Mapping[Language, Sequence[str]]] = {
+        "en": (
+            "read that",
+            "read this",
+            "read it",
+            "read the sign",
+            "what does it say",
+            "what does the sign say",
+            "read",
+        ),
+        "ko": ("읽어 줘", "이거 읽어 줘", "뭐라고 쓰여 있어", "글자 읽어 줘"),
+    }
+    keywords: ClassVar[Mapping[Language, Mapping[str, float]]] = {
+        "en": {"read": 0.8, "say": 0.3, "sign": 0.5},
+        "ko": {"읽어": 0.8, "쓰여": 0.7, "글자": 0.7},
+    }
+
+    def __init__(self, eyes: Eyes) -> None:
+        self._eyes = eyes
+
+    def answer(self, ctx: SkillContext, utterance: str) -> Answer:
+        looked = look_now(self._eyes, ctx, self.name)
+        if isinstance(looked, Answer):
+            return looked
+        lines = [t.text for t in looked.texts]
+        if not lines:
+            text = pick(
+                ctx.language, en="I can't find any text to read.", ko="읽을 글자가 안 보여요."
+            )
+        else:
+            joined = ". ".join(lines)
+            text = pick(ctx.language, en=f"It says: {joined}.", ko=f"{joined}라고 쓰여 있어요.")
+        return Answer(text=text, intent=self.name, details=looked.as_json())
+
+
+def _asked_label(utterance: str, language: Language) -> str:
+    """The COCO class the question names ("how many dogs" -> dog); person by default."""
+    if language == "ko":
+        for label, name in sorted(KOREAN.items(), key=lambda kv: -len(kv[1])):
+            if name in utterance.replace(" ", "") or name in utterance:
+                return label
+        return "person"
+    words = set(re.findall(r"[a-z]+", utterance.lower()))
+    for label in KOREAN:  # the 80 COCO labels
+        forms = {say_en(label), plural_en(label), label}
+        if any(set(f.split()) <= words for f in forms):
+            return label
+    return "person"
+
+
+class CountSkill:
+    """How many people (or dogs, cars...) are in view."""
+
+    name: ClassVar[str] = "count"
+    phrases: ClassVar[Mapping[Language, Sequence[str]]] = {
+        "en": (
+            "how many people",
+            "how many people are there",
+            "how many people are here",
+            "how many cars",
+            "how many dogs",
+            "count the people",
+            "how many",
+        ),
+        "ko": ("사람 몇 명 있어", "몇 명 있어", "사람 몇 명", "몇 개 있어"),
+    }
+    keywords: ClassVar[Mapping[Language, Mapping[str, float]]] = {
+        "en": {"how many": 0.8, "count": 0.7},
+        "ko": {"몇 명": 0.8, "몇명": 0.8, "몇 개": 0.7, "몇개": 0.7, "몇 마리": 0.7},
+    }
+
+    def __init__(self, eyes: Eyes) -> None:
+        self._eyes = eyes
+
+    def answer(self, ctx: SkillContext, utterance: str) -> Answer:
+        looked = look_now(self._eyes, ctx, self.name)
+        if isinstance(looked, Answer):
+            return looked
+        label = _asked_label(utterance, ctx.language)
+        n = sum(1 for o in looked.objects if o.label == label)
+        if ctx.language == "ko":
+            name = KOREAN[label]
+            text = (
+                f"{topic_ko(name)} 안 보여요."
+                if n == 0
+                else f"{subject_ko(f'{name} {number_ko(n)} {counter_ko(label)}')} 보여요."
+            )
+        elif n == 0:
+            text = f"I don't see any {plural_en(label)}."
+        else:
+            text = f"I see {count_en(n, label)}."
+        details = {**looked.as_json(), "counted": label, "count": n}
+        return Answer(text=text, intent=self.name, details=details)
