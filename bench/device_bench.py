@@ -46,46 +46,62 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
-def bench_latency(runs: int, idle_s: float) -> None:
-    cfg = Config().with_overrides(device={"language": "en"}, fake={"paced": True})
+def _median_turns(question_text: str, runs: int, **vision: object) -> dict[str, list[float]]:
+    cfg = Config().with_overrides(device={"language": "en"}, fake={"paced": True}, vision=vision)
     with open_device(cfg, backend="fake") as device:
         synth = device.engines.synthesizer
-        speech = [
-            resample(p, synth.sample_rate, MIC_RATE) for p in synth.sentences("What time is it?")
-        ]
+        speech = [resample(p, synth.sample_rate, MIC_RATE) for p in synth.sentences(question_text)]
         pad = np.zeros(MIC_RATE // 5, np.int16)
         question = np.concatenate([pad, *speech, pad])
         hold_and_speak(device, question)  # warm-up: first-call allocations
         records = [hold_and_speak(device, question) for _ in range(runs)]
-        heard = {r.heard for r in records}
-        spans: dict[str, list[float]] = {}
-        for r in records:
-            for k, v in r.timings_ms.items():
-                spans.setdefault(k, []).append(v)
-        print(f"release_to_first_audio, 'what time is it', en, paced mic, {runs} runs:")
-        for k in (
-            "release_to_first_audio",
-            "recognise_after_release",
-            "skill",
-            "synthesis_to_first_audio",
-        ):
-            v = spans.get(k, [])
-            if v:
-                print(
-                    f"  {k:26} median {statistics.median(v):6.0f} ms  "
-                    f"min {min(v):6.0f}  max {max(v):6.0f}"
-                )
-        print(f"  heard: {sorted(heard)}")
+    spans: dict[str, list[float]] = {"heard": []}
+    for r in records:
+        spans["heard"].append(float(r.heard == question_text.lower().strip("?.")))
+        for k, v in r.timings_ms.items():
+            spans.setdefault(k, []).append(v)
+    return spans
 
-        time.sleep(1.0)  # let the last answer's threads finish
+
+def _print_spans(title: str, spans: dict[str, list[float]]) -> None:
+    print(title)
+    for k in (
+        "release_to_first_audio",
+        "recognise_after_release",
+        "skill",
+        "synthesis_to_first_audio",
+    ):
+        v = spans.get(k, [])
+        if v:
+            print(
+                f"  {k:26} median {statistics.median(v):6.0f} ms  "
+                f"min {min(v):6.0f}  max {max(v):6.0f}"
+            )
+    print(f"  heard right: {sum(spans['heard']):.0f} of {len(spans['heard'])}")
+
+
+def bench_latency(runs: int, idle_s: float) -> None:
+    _print_spans(
+        f"'what time is it', en, paced mic, {runs} runs:", _median_turns("What time is it?", runs)
+    )
+    for speculate in (False, True):
+        _print_spans(
+            f"'what do you see', en, paced mic, speculative look on press "
+            f"{'on' if speculate else 'off'}, {runs} runs:",
+            _median_turns("What do you see?", runs, speculate=speculate),
+        )
+
+    cfg = Config().with_overrides(fake={"paced": True})
+    with open_device(cfg, backend="fake"):
+        time.sleep(1.0)  # let start-up threads settle
         cpu0, wall0 = time.process_time(), time.monotonic()
         time.sleep(idle_s)
         cpu = time.process_time() - cpu0
         wall = time.monotonic() - wall0
-        print(
-            f"idle CPU (waiting for a press, fake hardware): "
-            f"{100 * cpu / wall:.2f}% of one core over {wall:.0f} s"
-        )
+    print(
+        f"idle CPU (waiting for a press, fake hardware): "
+        f"{100 * cpu / wall:.2f}% of one core over {wall:.0f} s"
+    )
 
 
 def bench_demo_rss() -> None:

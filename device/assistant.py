@@ -113,9 +113,11 @@ class Device:
         engines: Engines,
         registry: SkillRegistry,
         cfg: Config,
+        eyes: VisionPipeline | None = None,
         own_engines: bool = True,
     ) -> None:
         self.hardware = hardware
+        self.eyes = eyes
         self.engines = engines
         self._own_engines = own_engines  # tests share one loaded set across devices
         self.registry = registry
@@ -137,8 +139,13 @@ class Device:
             responder=responder,
             timing=timing(cfg),
             volume=cfg.audio.volume,
+            on_press=self._look_ahead if eyes is not None and cfg.vision.speculate else None,
         )
         self.context.bind(self.runtime)
+
+    def _look_ahead(self) -> None:
+        assert self.eyes is not None
+        self.eyes.prefetch(self.hardware.camera.capture)
 
     def start(self) -> Device:
         self.runtime.start()
@@ -165,14 +172,9 @@ def make_eyes(cfg: Config) -> VisionPipeline:
     return VisionPipeline(threads=v.threads or None, read_text=v.read_text, max_words=v.max_words)
 
 
-def registry_for(cfg: Config, *, warm_up: bool = False) -> SkillRegistry:
-    """The device's skills, with its eyes (vision models load lazily unless ``warm_up``)."""
-    eyes = make_eyes(cfg)
-    if warm_up:
-        # A missing or altered model is a start-up error, not a surprise at
-        # the first "what do you see?".
-        eyes.warm_up()
-    return default_registry(eyes=eyes)
+def registry_for(cfg: Config, eyes: VisionPipeline | None = None) -> SkillRegistry:
+    """The device's skills, with its eyes (vision models load on first use)."""
+    return default_registry(eyes=eyes or make_eyes(cfg))
 
 
 def open_device(
@@ -183,8 +185,13 @@ def open_device(
     camera_required: bool = True,
 ) -> Device:
     """Open hardware then engines; if the engines fail the hardware is closed again."""
+    eyes = make_eyes(cfg)
+    if cfg.vision.warm_up:
+        # A missing or altered model is a start-up error, not a surprise at
+        # the first "what do you see?".
+        eyes.warm_up()
     if registry is None:
-        registry = registry_for(cfg, warm_up=cfg.vision.warm_up)
+        registry = registry_for(cfg, eyes)
     hardware = open_hardware(
         backend or cfg.device.hardware, hardware_settings(cfg), camera_required=camera_required
     )
@@ -193,4 +200,4 @@ def open_device(
     except BaseException:
         hardware.close()
         raise
-    return Device(hardware=hardware, engines=engines, registry=registry, cfg=cfg)
+    return Device(hardware=hardware, engines=engines, registry=registry, cfg=cfg, eyes=eyes)

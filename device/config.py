@@ -115,6 +115,8 @@ class VisionConfig:
     """Longest short description, in words ("tell me more" gives all)."""
     warm_up: bool = True
     """Load the vision models at start-up, not at the first question."""
+    speculate: bool = True
+    """Start looking when the button is pressed, so "what do you see?" is answered on release."""
 
     def __post_init__(self) -> None:
         _check_range("vision.threads", self.threads, 0, 16)

@@ -111,6 +111,7 @@ class Runtime:
         timing: st.Timing,
         volume: float = 0.8,
         on_turn: Callable[[TurnRecord], None] | None = None,
+        on_press: Callable[[], None] | None = None,
     ) -> None:
         self.hw = hardware
         self.recognizer = recognizer
@@ -119,6 +120,7 @@ class Runtime:
         self.timing = timing
         self.volume = volume
         self.on_turn = on_turn
+        self.on_press = on_press
         self.state = st.State()
         self._events: queue.Queue[st.Event | None] = queue.Queue()
         self._timers: dict[st.TimerName, tuple[float, int]] = {}
@@ -259,6 +261,10 @@ class Runtime:
                     self._answers.pop(stale, None)  # answers of interrupted turns
                 self._record(turn).marks["pressed"] = self.state.pressed_at
                 self._start_listening(turn)
+                if self.on_press is not None:
+                    # e.g. a speculative look, so "what do you see?" is
+                    # answered on release; must return at once.
+                    self.on_press()
             case st.StopListening(turn=turn, keep=keep):
                 stop = self._listen_stop.pop(turn, None)
                 if stop is not None:

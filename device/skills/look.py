@@ -39,6 +39,10 @@ class Eyes(Protocol):
         self, frame: Frame, *, language: Language, max_words: int | None = None
     ) -> SceneReport: ...
 
+    def recent(
+        self, *, language: Language, max_age: float = 10.0, max_words: int | None = None
+    ) -> SceneReport | None: ...
+
 
 def camera_error(ctx: SkillContext, intent: str, exc: CameraError) -> Answer:
     return Answer(
@@ -54,8 +58,12 @@ def camera_error(ctx: SkillContext, intent: str, exc: CameraError) -> Answer:
 
 
 def look_now(eyes: Eyes, ctx: SkillContext, intent: str) -> SceneReport | Answer:
-    """A fresh look, or the spoken camera error."""
+    """The look started when the button was pressed, else a fresh one; or the
+    spoken camera error."""
     try:
+        speculative = eyes.recent(language=ctx.language)
+        if speculative is not None:
+            return speculative
         frame = ctx.capture()
     except CameraError as exc:
         return camera_error(ctx, intent, exc)

@@ -161,6 +161,13 @@ class SeeSkill:
         self._eyes = eyes
 
     def answer(self, ctx: SkillContext, utterance: str) -> Answer:
+        if self._eyes is not None:
+            from device.skills.look import look_now
+
+            looked = look_now(self._eyes, ctx, self.name)
+            if isinstance(looked, Answer):
+                return looked
+            return Answer(text=looked.text, intent=self.name, details=looked.as_json())
         try:
             frame = ctx.capture()
         except CameraError as exc:
@@ -174,9 +181,6 @@ class SeeSkill:
                 is_error=True,
                 details={"error": str(exc)},
             )
-        if self._eyes is not None:
-            report = self._eyes.look(frame, language=ctx.language)
-            return Answer(text=report.text, intent=self.name, details=report.as_json())
         scene = measure(frame)
         return Answer(
             text=describe_scene(scene, ctx.language),

@@ -219,8 +219,14 @@ class PocketSphinxRecognizer(Resource):
                 value = per(phrase, _SIBLING_MAX_PER)
                 if value < sibling_per:
                     sibling, sibling_per = phrase, value
-        log.debug("grammar %r (phone error %.2f), closest sibling %r (%.2f), free-form %r",
-                  grammar_text, grammar_per, sibling, sibling_per, free_texts[:3])
+        log.debug(
+            "grammar %r (phone error %.2f), closest sibling %r (%.2f), free-form %r",
+            grammar_text,
+            grammar_per,
+            sibling,
+            sibling_per,
+            free_texts[:3],
+        )
         close_enough = sibling_per <= _SIBLING_MAX_PER
         if sibling and close_enough and sibling_per + _SIBLING_MARGIN <= grammar_per:
             return Transcript(sibling, 1.0 - sibling_per, True, ENGINE)

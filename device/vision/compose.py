@@ -250,9 +250,15 @@ def _en_group(g: Group) -> str:
     return text[0].upper() + text[1:] + "."
 
 
+def _quoted(lines: Sequence[TextLine], *, joiner: str, last: str) -> str:
+    quoted = [f'"{t.text}"' for t in lines]
+    if len(quoted) == 1:
+        return quoted[0]
+    return joiner.join(quoted[:-1]) + last + quoted[-1]
+
+
 def _en_text(lines: Sequence[TextLine]) -> str:
-    quoted = " ".join(t.text for t in lines)
-    return f'A sign says "{quoted}".'
+    return f"A sign says {_quoted(lines, joiner=', ', last=' and ')}."
 
 
 # --------------------------------------------------------------------------- Korean
@@ -293,8 +299,7 @@ def _ko_group(g: Group) -> str:
 
 
 def _ko_text(lines: Sequence[TextLine]) -> str:
-    quoted = " ".join(t.text for t in lines)
-    return f'표지판에 "{quoted}"라고 쓰여 있어요.'
+    return f"표지판에 {_quoted(lines, joiner=', ', last=', ')}라고 쓰여 있어요."
 
 
 # --------------------------------------------------------------------------- both

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,7 @@ from device.vision.compose import DEFAULT_MAX_WORDS, Description, compose
 from device.vision.light import SceneLight, measure, thumbnail
 from device.vision.types import Detection, Face, TextLine
 from device.vision.words import Language
+from hardware.errors import CameraError
 from hardware.ports import Frame
 
 log = logging.getLogger(__name__)
@@ -86,6 +88,17 @@ class SceneReport:
         }
 
 
+@dataclass(frozen=True)
+class Findings:
+    """What one analysis of a frame found, before it is put into words."""
+
+    light: SceneLight
+    blur: float
+    objects: tuple[Detection, ...]
+    texts: tuple[TextLine, ...]
+    timings_ms: dict[str, float]
+
+
 class VisionPipeline:
     """The device's eyes.  Thread-safe: one look at a time."""
 
@@ -102,6 +115,8 @@ class VisionPipeline:
         self._detector: Any = None
         self._reader: Any = None
         self._lock = threading.Lock()
+        self._pending: tuple[float, threading.Event] | None = None
+        self._prefetched: tuple[float, Findings | CameraError] | None = None
         self.last: SceneReport | None = None
 
     def _objects(self, frame: Frame) -> list[Detection]:
@@ -128,52 +143,107 @@ class VisionPipeline:
     def look(
         self, frame: Frame, *, language: Language, max_words: int | None = None
     ) -> SceneReport:
+        """Analyse ``frame`` now and say what is in it."""
         with self._lock:
-            report = self._look(frame, language, max_words or self._max_words)
-            self.last = report
-            return report
+            findings = self._analyse(frame)
+        return self._say(findings, language, max_words)
 
-    def _look(self, frame: Frame, language: Language, max_words: int) -> SceneReport:
+    def prefetch(self, capture: Callable[[], Frame]) -> None:
+        """Start looking in the background (called on a button press).
+
+        While the wearer is still speaking, the camera frame is taken and
+        analysed, so when the question turns out to be "what do you see?" the
+        answer is ready on release.  A failed capture is only logged: the
+        skill will capture again and report the error itself.
+        """
+        done = threading.Event()
+        self._pending = (time.monotonic(), done)
+
+        def work() -> None:
+            try:
+                frame = capture()
+                with self._lock:
+                    self._prefetched = (time.monotonic(), self._analyse(frame))
+            except CameraError as exc:
+                # Kept and raised by recent(): the camera failed when the
+                # wearer pressed, and the answer must say so.
+                self._prefetched = (time.monotonic(), exc)
+            except Exception as exc:  # the skill's own fresh look will report it
+                log.warning("speculative look failed: %s", exc)
+            finally:
+                done.set()
+
+        threading.Thread(target=work, name="companion-prefetch", daemon=True).start()
+
+    def recent(
+        self, *, language: Language, max_age: float = 10.0, max_words: int | None = None
+    ) -> SceneReport | None:
+        """The speculative look's report, if one was started within ``max_age`` s.
+
+        Raises the ``CameraError`` the speculative capture met, if it met one.
+
+        Waits for it to finish (it started before the question was even heard,
+        so this is never longer than a fresh look would take).
+        """
+        pending = self._pending
+        if pending is None or time.monotonic() - pending[0] > max_age:
+            return None
+        pending[1].wait(timeout=10.0)
+        got = self._prefetched
+        if got is None or got[0] < pending[0]:
+            return None
+        self._pending = None  # each speculative look answers one question
+        if isinstance(got[1], CameraError):
+            raise got[1]
+        return self._say(got[1], language, max_words)
+
+    def _say(self, f: Findings, language: Language, max_words: int | None) -> SceneReport:
         from device.skills.see import describe_scene  # the light-and-colour sentence
 
+        t = time.perf_counter()
+        nothing = describe_scene(f.light, language)
+        if f.light.light.too_dark:
+            description = Description(nothing, nothing, (nothing,))
+        else:
+            # Nothing found in a blurred frame: say why, then what can still be
+            # told (light, colours).  A blur score alone cannot tell a shaken
+            # camera from a plain wall, so it only explains an empty result.
+            if f.blur < BLUR_THRESHOLD:
+                nothing = (
+                    "It's too blurred to make out anything. "
+                    if language == "en"
+                    else "화면이 흐려서 잘 안 보여요. "
+                ) + nothing
+            description = compose(
+                detections=f.objects,
+                texts=f.texts,
+                language=language,
+                max_words=max_words or self._max_words,
+                nothing=nothing,
+            )
+        timings = {**f.timings_ms, "compose": _ms(t)}
+        timings["total"] = round(sum(timings.values()), 1)
+        report = SceneReport(description, f.light, f.objects, (), f.texts, f.blur, timings)
+        self.last = report
+        return report
+
+    def _analyse(self, frame: Frame) -> Findings:
         timings: dict[str, float] = {}
-        t0 = time.perf_counter()
+        t = time.perf_counter()
         light = measure(frame)
         blur = blur_score(frame)
-        timings["light"] = _ms(t0)
-        if light.light.too_dark:
-            said = describe_scene(light, language)
-            return SceneReport(
-                Description(said, said, (said,)), light, blur=blur, timings_ms=timings
-            )
+        timings["light"] = _ms(t)
+        if light.light.too_dark:  # the models would only find noise
+            return Findings(light, blur, (), (), timings)
         t = time.perf_counter()
-        objects = self._objects(frame)
+        objects = tuple(self._objects(frame))
         timings["objects"] = _ms(t)
-        texts: list[TextLine] = []
+        texts: tuple[TextLine, ...] = ()
         if self._read_text:
             t = time.perf_counter()
-            texts = self._text(frame)
+            texts = tuple(self._text(frame))
             timings["text"] = _ms(t)
-        # Nothing found in a blurred frame: say why, then what can still be
-        # told (light, colours).  A blur score alone cannot tell a shaken
-        # camera from a plain wall, so it only explains an empty result.
-        nothing = describe_scene(light, language)
-        if blur < BLUR_THRESHOLD:
-            nothing = (
-                "It's too blurred to make out anything. "
-                if language == "en"
-                else "화면이 흐려서 잘 안 보여요. "
-            ) + nothing
-        description = compose(
-            detections=objects,
-            texts=texts,
-            language=language,
-            max_words=max_words,
-            nothing=nothing,
-        )
-
-        timings["total"] = _ms(t0)
-        return SceneReport(description, light, tuple(objects), (), tuple(texts), blur, timings)
+        return Findings(light, blur, objects, texts, timings)
 
 
 def _ms(since: float) -> float:

@@ -29,10 +29,14 @@ SCENES = Path(__file__).parents[2] / "device" / "scenes"
 
 
 @pytest.fixture(scope="session")
-def registry() -> SkillRegistry:
-    # The device's own skills, with its eyes: vision sessions load on first use
-    # and are then shared by every test's device.
-    return default_registry(eyes=VisionPipeline())
+def eyes() -> VisionPipeline:
+    """One vision pipeline (sessions load on first use) shared by every device."""
+    return VisionPipeline()
+
+
+@pytest.fixture(scope="session")
+def registry(eyes: VisionPipeline) -> SkillRegistry:
+    return default_registry(eyes=eyes)
 
 
 @pytest.fixture(scope="session")
@@ -88,7 +92,7 @@ DeviceFactory = Callable[..., Device]
 
 
 @pytest.fixture
-def make_device(registry: SkillRegistry) -> Iterator[DeviceFactory]:
+def make_device(registry: SkillRegistry, eyes: VisionPipeline) -> Iterator[DeviceFactory]:
     """Build a started device on fresh fake hardware around shared engines."""
     opened: list[Device] = []
 
@@ -108,6 +112,7 @@ def make_device(registry: SkillRegistry) -> Iterator[DeviceFactory]:
             engines=engines,
             registry=registry,
             cfg=cfg2,
+            eyes=eyes,
             own_engines=False,
         )
         opened.append(device.start())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import wave
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -160,3 +161,54 @@ def test_models_fetch_failure_is_one_line(
     )
     assert code == 1 and err.count("\n") == 1
     assert not any(tmp_path.iterdir()), "a failed fetch must leave nothing behind"
+
+
+def test_describe_json_has_the_promised_fields(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "describe", str(SCENES / "dog.jpg"), "--json")
+    assert code == 0, err
+    result = json.loads(out)
+    assert {"text", "objects", "faces", "texts", "timings_ms"} <= set(result)
+    labels = {o["label"] for o in result["objects"]}
+    assert {"dog", "bicycle", "truck"} <= labels
+    for o in result["objects"]:
+        x1, y1, x2, y2 = o["box"]
+        assert 0 <= x1 < x2 <= 1 and 0 <= y1 < y2 <= 1 and 0 < o["score"] <= 1
+    assert {"objects", "total"} <= set(result["timings_ms"])
+    assert "dog" in result["text"]
+
+
+def test_describe_in_korean(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "describe", str(SCENES / "giraffe.jpg"), "--lang", "ko")
+    assert code == 0
+    assert "기린" in out and "얼룩말" in out
+
+
+@pytest.mark.parametrize(
+    ("make", "said"),
+    [
+        (lambda: np.zeros((480, 640, 3), np.uint8), "too dark"),
+        (lambda: np.full((1, 1, 3), 128, np.uint8), ""),
+        (lambda: np.random.default_rng(0).integers(0, 255, (3000, 4000, 3), dtype=np.uint8), ""),
+    ],
+    ids=["black", "1x1", "12MP"],
+)
+def test_describe_odd_frames(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, make: Any, said: str
+) -> None:
+    import cv2
+
+    path = tmp_path / "frame.png"
+    cv2.imwrite(str(path), make())
+    code, out, err = run(capsys, "describe", str(path), "--json")
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["text"] and said in result["text"]
+
+
+def test_describe_a_file_that_is_not_an_image(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "notes.jpg"
+    path.write_text("shopping list")
+    code, _, err = run(capsys, "describe", str(path))
+    assert code == 1 and "not an image" in err and err.count("\n") == 1
