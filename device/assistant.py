@@ -169,7 +169,9 @@ class Device:
 
 def make_eyes(cfg: Config) -> VisionPipeline:
     v = cfg.vision
-    return VisionPipeline(threads=v.threads or None, read_text=v.read_text, max_words=v.max_words)
+    return VisionPipeline(
+        threads=v.threads or None, read_text=v.read_text, faces=v.faces, max_words=v.max_words
+    )
 
 
 def registry_for(cfg: Config, eyes: VisionPipeline | None = None) -> SkillRegistry:

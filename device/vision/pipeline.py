@@ -21,7 +21,7 @@ import numpy as np
 
 from device.vision.compose import DEFAULT_MAX_WORDS, Description, compose
 from device.vision.light import SceneLight, measure, thumbnail
-from device.vision.types import Detection, Face, TextLine
+from device.vision.types import Box, Detection, Face, TextLine
 from device.vision.words import Language
 from hardware.errors import CameraError
 from hardware.ports import Frame
@@ -95,6 +95,7 @@ class Findings:
     light: SceneLight
     blur: float
     objects: tuple[Detection, ...]
+    faces: tuple[Face, ...]
     texts: tuple[TextLine, ...]
     timings_ms: dict[str, float]
 
@@ -107,13 +108,16 @@ class VisionPipeline:
         *,
         threads: int | None = None,
         read_text: bool = True,
+        faces: bool = True,
         max_words: int = DEFAULT_MAX_WORDS,
     ) -> None:
         self._threads = threads
         self._read_text = read_text
+        self._find_faces = faces
         self._max_words = max_words
         self._detector: Any = None
         self._reader: Any = None
+        self._faces: Any = None
         self._lock = threading.Lock()
         self._pending: tuple[float, threading.Event] | None = None
         self._prefetched: tuple[float, Findings | CameraError] | None = None
@@ -133,8 +137,24 @@ class VisionPipeline:
             self._reader = TextReader(threads=self._threads)
         return list(self._reader.read(frame))
 
+    def _face(self, frame: Frame, people: list[Box]) -> list[Face]:
+        if self._faces is None:
+            from device.vision.faces import FaceFinder
+
+            self._faces = FaceFinder(threads=self._threads)
+        return list(self._faces.find(frame, people=people))
+
     def warm_up(self) -> None:
-        """Create every session now (at start-up) rather than at the first question."""
+        """Check every model file and create the sessions every look needs, now.
+
+        The face models load on the first person seen (most looks have none,
+        and they would add ~70 MB); their files are still checked here, so a
+        missing or altered one is a start-up error.
+        """
+        from device.vision.models import load_manifest, verify
+
+        for entry in load_manifest().values():
+            verify(entry)
         blank = np.zeros((64, 64, 3), np.uint8)
         self._objects(blank)
         if self._read_text:
@@ -216,6 +236,7 @@ class VisionPipeline:
                 ) + nothing
             description = compose(
                 detections=f.objects,
+                faces=f.faces,
                 texts=f.texts,
                 language=language,
                 max_words=max_words or self._max_words,
@@ -223,7 +244,7 @@ class VisionPipeline:
             )
         timings = {**f.timings_ms, "compose": _ms(t)}
         timings["total"] = round(sum(timings.values()), 1)
-        report = SceneReport(description, f.light, f.objects, (), f.texts, f.blur, timings)
+        report = SceneReport(description, f.light, f.objects, f.faces, f.texts, f.blur, timings)
         self.last = report
         return report
 
@@ -234,16 +255,24 @@ class VisionPipeline:
         blur = blur_score(frame)
         timings["light"] = _ms(t)
         if light.light.too_dark:  # the models would only find noise
-            return Findings(light, blur, (), (), timings)
+            return Findings(light, blur, (), (), (), timings)
         t = time.perf_counter()
         objects = tuple(self._objects(frame))
         timings["objects"] = _ms(t)
+        # Faces only where the detector saw a person: it is the check that
+        # keeps BlazeFace's animal heads out, and it costs nothing otherwise.
+        people = [o.box for o in objects if o.label == "person"]
+        faces: tuple[Face, ...] = ()
+        if self._find_faces and people:
+            t = time.perf_counter()
+            faces = tuple(self._face(frame, people))
+            timings["faces"] = _ms(t)
         texts: tuple[TextLine, ...] = ()
         if self._read_text:
             t = time.perf_counter()
             texts = tuple(self._text(frame))
             timings["text"] = _ms(t)
-        return Findings(light, blur, objects, texts, timings)
+        return Findings(light, blur, objects, faces, texts, timings)
 
 
 def _ms(since: float) -> float:

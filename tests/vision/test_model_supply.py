@@ -34,7 +34,16 @@ def _manifest(root: Path, name: str, data: bytes, **overrides: object) -> None:
 
 def test_every_committed_model_matches_its_manifest() -> None:
     entries = load_manifest(MANIFEST)
-    assert {"objects", "text-detect", "text-recognise", "text-charset"} <= set(entries)
+    assert {
+        "objects",
+        "text-detect",
+        "text-recognise",
+        "text-charset",
+        "faces",
+        "face-mesh",
+        "face-emotion",
+        "face-attributes",
+    } <= set(entries)
     for entry in entries.values():
         assert verify(entry).is_file()
         assert entry.source and entry.licence and entry.why
