@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -106,13 +105,20 @@ def bench_latency(runs: int, idle_s: float) -> None:
 
 def bench_demo_rss() -> None:
     exe = Path(sys.executable).with_name("companion")
-    t0 = time.monotonic()
-    subprocess.run(
-        [str(exe), "demo", "--lang", "en", "--out-dir", "/tmp/companion-bench"],
-        check=True,
-        stdout=subprocess.DEVNULL,
+    # Run the demo from a small launcher process: a child's ru_maxrss counts
+    # the pages it inherited at fork, so forking from this (large) benchmark
+    # process would report this process's size, not the demo's.
+    launcher = (
+        "import resource, subprocess, sys\n"
+        f"subprocess.run([{str(exe)!r}, 'demo', '--lang', 'en', '--out-dir',"
+        " '/tmp/companion-bench'], check=True, stdout=subprocess.DEVNULL)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
     )
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    t0 = time.monotonic()
+    out = subprocess.run(
+        [sys.executable, "-S", "-c", launcher], check=True, capture_output=True, text=True
+    )
+    peak_mb = int(out.stdout.split()[-1]) / 1024
     print(
         f"peak RSS of `companion demo --lang en`: {peak_mb:.0f} MB "
         f"(demo took {time.monotonic() - t0:.0f} s)"

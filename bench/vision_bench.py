@@ -36,7 +36,11 @@ def text_scene() -> np.ndarray:
 
 
 def bench(threads: int, runs: int) -> None:
-    frames = {"dog.jpg": read_image(SCENES / "dog.jpg"), "sign (rendered)": text_scene()}
+    frames = {
+        "dog.jpg": read_image(SCENES / "dog.jpg"),
+        "person.jpg": read_image(SCENES / "person.jpg"),
+        "sign (rendered)": text_scene(),
+    }
     eyes = VisionPipeline(threads=threads)
     eyes.warm_up()
     for name, frame in frames.items():
