@@ -26,6 +26,7 @@ import numpy as np
 
 from device.ask import hold_and_speak
 from device.assistant import open_device
+from device.cli import limit_malloc_arenas
 from device.config import Config
 from hardware.pcm import resample
 from hardware.ports import MIC_RATE
@@ -103,15 +104,23 @@ def bench_latency(runs: int, idle_s: float) -> None:
     )
 
 
-def bench_demo_rss() -> None:
+def bench_demo_rss(config: Path | None = None) -> None:
     exe = Path(sys.executable).with_name("companion")
+    args = [
+        str(exe),
+        *(["--config", str(config)] if config else []),
+        "demo",
+        "--lang",
+        "en",
+        "--out-dir",
+        "/tmp/companion-bench",
+    ]
     # Run the demo from a small launcher process: a child's ru_maxrss counts
     # the pages it inherited at fork, so forking from this (large) benchmark
     # process would report this process's size, not the demo's.
     launcher = (
         "import resource, subprocess, sys\n"
-        f"subprocess.run([{str(exe)!r}, 'demo', '--lang', 'en', '--out-dir',"
-        " '/tmp/companion-bench'], check=True, stdout=subprocess.DEVNULL)\n"
+        f"subprocess.run({args!r}, check=True, stdout=subprocess.DEVNULL)\n"
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
     )
     t0 = time.monotonic()
@@ -119,8 +128,9 @@ def bench_demo_rss() -> None:
         [sys.executable, "-S", "-c", launcher], check=True, capture_output=True, text=True
     )
     peak_mb = int(out.stdout.split()[-1]) / 1024
+    profile = f" --config {config.name}" if config else ""
     print(
-        f"peak RSS of `companion demo --lang en`: {peak_mb:.0f} MB "
+        f"peak RSS of `companion{profile} demo --lang en`: {peak_mb:.0f} MB "
         f"(demo took {time.monotonic() - t0:.0f} s)"
     )
 
@@ -131,10 +141,12 @@ def main() -> None:
     ap.add_argument("--idle-seconds", type=float, default=10.0)
     ap.add_argument("--skip-demo", action="store_true")
     args = ap.parse_args()
+    limit_malloc_arenas()  # as `companion` does, before any thread starts
     print(f"machine: {machine()}")
     bench_latency(args.runs, args.idle_seconds)
     if not args.skip_demo:
         bench_demo_rss()
+        bench_demo_rss(Path(__file__).parents[1] / "device" / "profiles" / "pi-zero-2w.toml")
 
 
 if __name__ == "__main__":

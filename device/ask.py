@@ -110,7 +110,7 @@ def say_to_file(cfg: Config, text: str, out: Path) -> Path:
         raise CompanionError("nothing to say: the text is empty")
     from device.speech.factory import open_synthesizer
 
-    synth = open_synthesizer(language=cfg.device.language)
+    synth = open_synthesizer(language=cfg.device.language, english_voice=cfg.speech.english_voice)
     try:
         audio = list(synth.sentences(text))
         rate = synth.sample_rate

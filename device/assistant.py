@@ -90,7 +90,7 @@ def load_engines(cfg: Config, registry: SkillRegistry, language: Language | None
     )
     t1 = time.perf_counter()
     try:
-        synthesizer = open_synthesizer(language=lang)
+        synthesizer = open_synthesizer(language=lang, english_voice=cfg.speech.english_voice)
     except BaseException:
         recognizer.close()
         raise

@@ -103,6 +103,8 @@ class SpeechConfig:
     """English Vosk model directory; "" uses the fetched one if present, else PocketSphinx."""
     free_form_fallback: bool = True
     """When the command grammar does not fit, fall back to free-form recognition."""
+    english_voice: Literal["piper", "espeak"] = "piper"
+    """English voice: "piper" (natural, ~150 MB) or "espeak" (robotic, a few MB)."""
 
 
 @dataclass(frozen=True)

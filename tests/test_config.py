@@ -71,3 +71,9 @@ def test_overrides_are_validated() -> None:
     assert cfg.device.language == "ko"
     with pytest.raises(ConfigError, match="command line"):
         Config().with_overrides(device={"language": "xx"})
+
+
+def test_pi_zero_profile_loads_and_trades_voice_and_text_for_memory() -> None:
+    cfg = load_config(DEFAULT_CONFIG_PATH.parent / "profiles" / "pi-zero-2w.toml")
+    assert cfg.speech.english_voice == "espeak" and not cfg.vision.read_text
+    assert cfg.device == Config().device

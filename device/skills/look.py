@@ -35,8 +35,16 @@ class Eyes(Protocol):
     @property
     def last(self) -> SceneReport | None: ...
 
+    @property
+    def reads_text(self) -> bool: ...
+
     def look(
-        self, frame: Frame, *, language: Language, max_words: int | None = None
+        self,
+        frame: Frame,
+        *,
+        language: Language,
+        max_words: int | None = None,
+        read_text: bool | None = None,
     ) -> SceneReport: ...
 
     def recent(
@@ -128,7 +136,15 @@ class ReadSkill:
         self._eyes = eyes
 
     def answer(self, ctx: SkillContext, utterance: str) -> Answer:
-        looked = look_now(self._eyes, ctx, self.name)
+        if self._eyes.reads_text:
+            looked = look_now(self._eyes, ctx, self.name)
+        else:
+            # Descriptions skip text on this device (to save memory), so the
+            # speculative look has none: read a fresh frame on purpose.
+            try:
+                looked = self._eyes.look(ctx.capture(), language=ctx.language, read_text=True)
+            except CameraError as exc:
+                looked = camera_error(ctx, self.name, exc)
         if isinstance(looked, Answer):
             return looked
         lines = [t.text for t in looked.texts]

@@ -58,13 +58,19 @@ def open_recognizer(
     return PocketSphinxRecognizer(phrases=phrases, free_form_fallback=free_form_fallback)
 
 
-def open_synthesizer(*, language: Language) -> Synthesizer:
-    """Load the voice for ``language``; raises ModelError with a fix if it can't."""
+def open_synthesizer(*, language: Language, english_voice: str = "piper") -> Synthesizer:
+    """Load the voice for ``language``; raises ModelError with a fix if it can't.
+
+    ``english_voice`` is "piper" (neural, ~150 MB resident while speaking) or
+    "espeak" (formant synthesis, a few MB: for the 512 MB Pi Zero 2 W).
+    """
     _check_language(language)
-    if language == "en":
+    if language == "en" and english_voice == "piper":
         from device.speech.piper_engine import PiperSynthesizer
 
         return PiperSynthesizer()
     from device.speech.espeak_engine import EspeakSynthesizer
 
+    if language == "en":
+        return EspeakSynthesizer(voice="en-us", language="en")
     return EspeakSynthesizer(voice="ko", language="ko")

@@ -160,12 +160,22 @@ class VisionPipeline:
         if self._read_text:
             self._text(blank)
 
+    @property
+    def reads_text(self) -> bool:
+        """Whether every look reads text (else only ``look(read_text=True)`` does)."""
+        return self._read_text
+
     def look(
-        self, frame: Frame, *, language: Language, max_words: int | None = None
+        self,
+        frame: Frame,
+        *,
+        language: Language,
+        max_words: int | None = None,
+        read_text: bool | None = None,
     ) -> SceneReport:
         """Analyse ``frame`` now and say what is in it."""
         with self._lock:
-            findings = self._analyse(frame)
+            findings = self._analyse(frame, self._read_text if read_text is None else read_text)
         return self._say(findings, language, max_words)
 
     def prefetch(self, capture: Callable[[], Frame]) -> None:
@@ -183,7 +193,7 @@ class VisionPipeline:
             try:
                 frame = capture()
                 with self._lock:
-                    self._prefetched = (time.monotonic(), self._analyse(frame))
+                    self._prefetched = (time.monotonic(), self._analyse(frame, self._read_text))
             except CameraError as exc:
                 # Kept and raised by recent(): the camera failed when the
                 # wearer pressed, and the answer must say so.
@@ -248,7 +258,7 @@ class VisionPipeline:
         self.last = report
         return report
 
-    def _analyse(self, frame: Frame) -> Findings:
+    def _analyse(self, frame: Frame, read_text: bool) -> Findings:
         timings: dict[str, float] = {}
         t = time.perf_counter()
         light = measure(frame)
@@ -268,7 +278,7 @@ class VisionPipeline:
             faces = tuple(self._face(frame, people))
             timings["faces"] = _ms(t)
         texts: tuple[TextLine, ...] = ()
-        if self._read_text:
+        if read_text:
             t = time.perf_counter()
             texts = tuple(self._text(frame))
             timings["text"] = _ms(t)

@@ -102,6 +102,8 @@ def make_device(registry: SkillRegistry, eyes: VisionPipeline) -> Iterator[Devic
         camera: Path = SCENES / "dog.jpg",
         paced: bool = False,
         cfg: Config | None = None,
+        eyes: VisionPipeline = eyes,
+        registry: SkillRegistry = registry,
     ) -> Device:
         base = cfg or Config()
         cfg2 = base.with_overrides(

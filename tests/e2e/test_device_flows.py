@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -150,3 +151,24 @@ def test_korean_question_from_espeak_is_recognised_by_vosk(
     assert rec.intent == "time"
     assert "시" in rec.answer  # the answer is Korean
     assert rec.speech
+
+
+def test_read_that_reads_text_even_when_descriptions_skip_it(
+    say: Say, engines_en: Engines, make_device: DeviceFactory, tmp_path: Path
+) -> None:
+    import cv2
+
+    from device.skills.registry import default_registry
+    from device.vision.pipeline import VisionPipeline
+
+    sign = np.full((480, 640, 3), 90, np.uint8)
+    cv2.rectangle(sign, (180, 150), (460, 270), (40, 140, 40), -1)
+    cv2.putText(sign, "EXIT", (215, 245), cv2.FONT_HERSHEY_SIMPLEX, 3, (255, 255, 255), 8)
+    path = tmp_path / "sign.png"
+    cv2.imwrite(str(path), sign)
+    eyes = VisionPipeline(read_text=False)
+    device = make_device(engines_en, camera=path, eyes=eyes, registry=default_registry(eyes=eyes))
+    seen = hold_and_speak(device, say("en", "What do you see?"))
+    assert seen.intent == "see" and "EXIT" not in seen.answer
+    rec = hold_and_speak(device, say("en", "Read that."))
+    assert rec.intent == "read" and "EXIT" in rec.answer, rec.answer

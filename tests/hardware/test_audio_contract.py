@@ -40,8 +40,7 @@ EAR_RATE = 22_050
 
 def noise(seconds: float, rate: int, *, seed: int = 0) -> Pcm:
     """Loud random speech stand-in whose first sample is non-zero (to find it in output)."""
-    pcm = np.random.default_rng(seed).integers(-20000, 20000, round(seconds * rate),
-                                               dtype=np.int16)
+    pcm = np.random.default_rng(seed).integers(-20000, 20000, round(seconds * rate), dtype=np.int16)
     pcm[pcm == 0] = 1
     return pcm
 
@@ -61,7 +60,7 @@ def read_samples(mic: Microphone, count: int, *, timeout: float = 5.0) -> Pcm:
 
 def strip_leading_zeros(pcm: Pcm) -> Pcm:
     loud = np.flatnonzero(pcm)
-    return pcm[loud[0]:] if loud.size else pcm[:0]
+    return pcm[loud[0] :] if loud.size else pcm[:0]
 
 
 def read_speech(mic: Microphone, speech: Pcm, *, timeout: float = 5.0) -> Pcm:
@@ -253,7 +252,7 @@ def test_earpiece_plays_exactly_what_it_was_given(ear_rig: EarRig) -> None:
     time.sleep(ear_rig.settle_s)
     heard = strip_leading_zeros(ear_rig.heard())  # ALSA primes the output with zeros
     np.testing.assert_array_equal(heard[: tone.size], tone)
-    assert not heard[tone.size:].any()  # silence after the end, not stale samples
+    assert not heard[tone.size :].any()  # silence after the end, not stale samples
 
 
 def test_earpiece_queues_pieces_in_order(ear_rig: EarRig) -> None:
@@ -323,7 +322,8 @@ def test_earpiece_close_is_idempotent_and_use_after_close_raises(ear_rig: EarRig
 
 
 def test_sounddevice_mic_keeps_the_newest_audio_when_not_read(
-        alsa_loopback: PipeLoopback, caplog: pytest.LogCaptureFixture) -> None:
+    alsa_loopback: PipeLoopback, caplog: pytest.LogCaptureFixture
+) -> None:
     from hardware.pi.audio import SoundDeviceMicrophone
 
     alsa_loopback.discard_capture()
@@ -344,7 +344,8 @@ def test_sounddevice_mic_keeps_the_newest_audio_when_not_read(
 
 
 def test_sounddevice_unknown_device_is_a_one_line_audio_device_error(
-        alsa_loopback: PipeLoopback) -> None:
+    alsa_loopback: PipeLoopback,
+) -> None:
     from hardware.pi.audio import SoundDeviceEarpiece, SoundDeviceMicrophone
 
     for port in (SoundDeviceMicrophone, SoundDeviceEarpiece):
@@ -354,7 +355,8 @@ def test_sounddevice_unknown_device_is_a_one_line_audio_device_error(
 
 
 def test_sounddevice_adapters_fail_fast_without_the_library(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from hardware.pi.audio import SoundDeviceEarpiece, SoundDeviceMicrophone
 
     monkeypatch.setitem(sys.modules, "sounddevice", None)  # "import sounddevice" now fails
@@ -481,7 +483,7 @@ def test_fake_earpiece_timeline_and_first_audio() -> None:
         track = ear.track()
     # 0.1 s heard, a ~0.1 s gap of silence, then the 0.3 s second piece.
     assert 0.45 * EAR_RATE < track.size < 0.7 * EAR_RATE
-    gap = track[round(0.1 * EAR_RATE): round(0.19 * EAR_RATE)]
+    gap = track[round(0.1 * EAR_RATE) : round(0.19 * EAR_RATE)]
     assert not gap.any()
 
 
@@ -501,18 +503,21 @@ def test_fake_earpiece_unpaced_is_instant_and_cannot_be_cut() -> None:
 
 
 def test_alsa_config_uses_getenv_or_literal_paths(tmp_path: Path) -> None:
-    cfg = write_alsa_file_config(tmp_path, capture_path=tmp_path / "in.raw",
-                                 playback_path=tmp_path / "out.raw")
+    cfg = write_alsa_file_config(
+        tmp_path, capture_path=tmp_path / "in.raw", playback_path=tmp_path / "out.raw"
+    )
     text = cfg.path.read_text()
     assert "@func getenv" in text and "type asym" in text and 'slave.pcm "null"' in text
     assert cfg.env["ALSA_CONFIG_PATH"] == f"/usr/share/alsa/alsa.conf:{cfg.path}"
     assert (tmp_path / "in.raw").exists()  # must exist before PortAudio starts
-    literal = alsa_file_config_text(capture_path=tmp_path / "in.raw",
-                                    playback_path=tmp_path / "out.raw", literal_paths=True)
+    literal = alsa_file_config_text(
+        capture_path=tmp_path / "in.raw", playback_path=tmp_path / "out.raw", literal_paths=True
+    )
     assert f'infile "{tmp_path / "in.raw"}"' in literal and "@func" not in literal
     with pytest.raises(ValueError):
-        alsa_file_config_text(capture_path=Path('/tmp/a"b'), playback_path=tmp_path / "o",
-                              literal_paths=True)
+        alsa_file_config_text(
+            capture_path=Path('/tmp/a"b'), playback_path=tmp_path / "o", literal_paths=True
+        )
 
 
 _REGULAR_FILE_CHECK = """
@@ -538,11 +543,18 @@ print("exact" if ok else "differs")
 
 def test_regular_file_capture_in_a_fresh_process(tmp_path: Path) -> None:
     """The plain-file setup with literal paths: write the config, set env, then import."""
-    env = {k: v for k, v in os.environ.items()
-           if k != "ALSA_CONFIG_PATH" and not k.startswith("COMPANION_ALSA")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k != "ALSA_CONFIG_PATH" and not k.startswith("COMPANION_ALSA")
+    }
     proc = subprocess.run(
         [sys.executable, "-c", _REGULAR_FILE_CHECK, str(REPO), str(tmp_path)],
-        capture_output=True, text=True, timeout=30, env=env, check=False,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env=env,
+        check=False,
     )
     if proc.stderr.startswith("skip:"):
         pytest.skip(proc.stderr.strip())

@@ -25,7 +25,16 @@ def registry() -> SkillRegistry:
 
 def test_default_registry_has_the_built_in_skills(registry: SkillRegistry) -> None:
     assert set(registry.names) == {
-        "time", "see", "repeat", "louder", "quieter", "stop", "help", "more", "read", "count"
+        "time",
+        "see",
+        "repeat",
+        "louder",
+        "quieter",
+        "stop",
+        "help",
+        "more",
+        "read",
+        "count",
     }
     assert registry.fallback.name == "fallback"
     assert registry.get("fallback") is registry.fallback

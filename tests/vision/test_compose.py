@@ -52,8 +52,13 @@ def test_importance_people_then_vehicles_then_animals_then_small_things() -> Non
 
 
 def test_english_scene_sentence() -> None:
-    dets = [d("cup", AHEAD), d("dog", RIGHT), d("person", AHEAD), d("person", AHEAD),
-            d("person", CLOSE_LEFT)]
+    dets = [
+        d("cup", AHEAD),
+        d("dog", RIGHT),
+        d("person", AHEAD),
+        d("person", AHEAD),
+        d("person", CLOSE_LEFT),
+    ]
     text = compose(detections=dets, language="en").text
     assert text == (
         "Three people: one close on your left and two ahead. A dog on your right. A cup ahead."
@@ -70,17 +75,31 @@ def test_english_single_close_and_far_things() -> None:
 
 
 def test_text_is_quoted_after_the_most_important_thing() -> None:
-    out = compose(detections=[d("person", LEFT), d("bench", RIGHT)],
-                  texts=[TextLine("EXIT", 0.9, AHEAD)], language="en")
+    out = compose(
+        detections=[d("person", LEFT), d("bench", RIGHT)],
+        texts=[TextLine("EXIT", 0.9, AHEAD)],
+        language="en",
+    )
     assert out.sentences == (
-        "A person on your left.", 'A sign says "EXIT".', "A bench on your right.",
+        "A person on your left.",
+        'A sign says "EXIT".',
+        "A bench on your right.",
     )
 
 
 def test_short_answer_respects_the_word_limit_and_detail_keeps_everything() -> None:
-    dets = [d(label, box) for label, box in
-            [("person", LEFT), ("car", RIGHT), ("dog", AHEAD), ("chair", LEFT),
-             ("cup", RIGHT), ("book", AHEAD), ("laptop", LEFT)]]
+    dets = [
+        d(label, box)
+        for label, box in [
+            ("person", LEFT),
+            ("car", RIGHT),
+            ("dog", AHEAD),
+            ("chair", LEFT),
+            ("cup", RIGHT),
+            ("book", AHEAD),
+            ("laptop", LEFT),
+        ]
+    ]
     out = compose(detections=dets, language="en", max_words=12)
     assert len(out.text.split()) <= 12
     assert out.text.startswith("A person on your left.")
@@ -102,8 +121,10 @@ def test_a_mood_is_mentioned_when_a_face_shows_one() -> None:
 # --------------------------------------------------------------------------- Korean
 
 
-@pytest.mark.parametrize(("word", "batchim"), [("사람", True), ("개", False), ("말", True),
-                                                ("자동차", False), ("EXIT", False)])
+@pytest.mark.parametrize(
+    ("word", "batchim"),
+    [("사람", True), ("개", False), ("말", True), ("자동차", False), ("EXIT", False)],
+)
 def test_korean_final_consonant(word: str, batchim: bool) -> None:
     assert has_batchim(word) is batchim
 
@@ -114,8 +135,14 @@ def test_korean_particles() -> None:
 
 
 def test_korean_scene_uses_counters_and_sides() -> None:
-    dets = [d("person", AHEAD), d("person", AHEAD), d("person", AHEAD), d("dog", RIGHT),
-            d("car", LEFT), d("car", LEFT)]
+    dets = [
+        d("person", AHEAD),
+        d("person", AHEAD),
+        d("person", AHEAD),
+        d("dog", RIGHT),
+        d("car", LEFT),
+        d("car", LEFT),
+    ]
     out = compose(detections=dets, language="ko")
     assert out.sentences == (
         "앞에 사람이 세 명 있어요.",
@@ -146,7 +173,8 @@ def test_two_names_for_one_box_become_one_unsure_object() -> None:
 def test_unrelated_classes_in_one_place_stay_two_things() -> None:
     dets = [Detection("person", 0.9, AHEAD), Detection("cup", 0.5, AHEAD)]
     assert compose(detections=dets, language="en").sentences == (
-        "A person ahead.", "A cup ahead.",
+        "A person ahead.",
+        "A cup ahead.",
     )
 
 
