@@ -4,28 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime, time
-from typing import ClassVar, Final
+from typing import ClassVar
 
 from device.skills.base import Answer, SkillContext
 from device.speech.base import Language
+from device.vision.words import number_ko
 
 # Korean reads clock hours with native numerals (열 시, "yeol si") but minutes
 # with Sino-Korean ones (40분, "sasip bun").  A TTS voice reading "10시" says
 # "sip si", which is wrong, so hours are written out and minutes stay digits.
-_KO_HOURS: Final = (
-    "열두",
-    "한",
-    "두",
-    "세",
-    "네",
-    "다섯",
-    "여섯",
-    "일곱",
-    "여덟",
-    "아홉",
-    "열",
-    "열한",
-)
 
 
 def _en_period(hour: int) -> str:
@@ -60,7 +47,7 @@ def say_time(moment: datetime | time, language: Language) -> str:
     if language == "ko":
         if minute == 0 and hour in (0, 12):
             return "지금은 자정이에요." if hour == 0 else "지금은 정오예요."
-        clock = f"{_ko_period(hour)} {_KO_HOURS[hour % 12]} 시"
+        clock = f"{_ko_period(hour)} {number_ko(hour % 12 or 12)} 시"
         if minute == 0:
             return f"지금은 {clock}예요."
         return f"지금은 {clock} {minute}분이에요."

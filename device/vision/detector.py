@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import cv2
@@ -31,6 +30,7 @@ from numpy.typing import NDArray
 from device.vision.coco import COCO_LABELS
 from device.vision.models import open_session
 from device.vision.types import Detection
+from hardware.ports import Resource
 
 MODEL_NAME = "objects"
 DEFAULT_SCORE_THRESHOLD = 0.25
@@ -189,7 +189,7 @@ def nms(
     return np.asarray(keep, dtype=np.intp)
 
 
-class ObjectDetector:
+class ObjectDetector(Resource):
     """One onnxruntime session for the detector, made once; ``detect`` per frame."""
 
     def __init__(
@@ -237,14 +237,3 @@ class ObjectDetector:
 
     def close(self) -> None:
         self._session = None
-
-    def __enter__(self) -> ObjectDetector:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

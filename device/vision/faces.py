@@ -31,7 +31,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import cv2
@@ -41,6 +40,7 @@ from numpy.typing import NDArray
 from device.vision.detector import iou_matrix
 from device.vision.models import open_session
 from device.vision.types import Box, Face
+from hardware.ports import Resource
 
 FloatArray = NDArray[np.float32]
 
@@ -254,7 +254,7 @@ def inside_person(face: Sequence[float], people: Sequence[Box]) -> bool:
     )
 
 
-class FaceFinder:
+class FaceFinder(Resource):
     """BlazeFace plus the face check, and optionally expression, age and gender.
 
     One onnxruntime session per model, made once; ``find`` per frame.
@@ -381,14 +381,3 @@ class FaceFinder:
 
     def close(self) -> None:
         self._detector = self._mesh = self._emotion = self._attributes = None
-
-    def __enter__(self) -> FaceFinder:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -12,7 +12,6 @@ import logging
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import cv2
@@ -24,6 +23,7 @@ from device.vision.models import load_manifest, models_dir, open_session, verify
 from device.vision.text_detect import DetectParams, Quad, db_boxes, preprocess_det
 from device.vision.text_recognise import crop_quad, ctc_greedy, load_charset, preprocess_rec
 from device.vision.types import Box, TextLine
+from hardware.ports import Resource
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +131,7 @@ def as_bgr(frame: npt.NDArray[Any]) -> npt.NDArray[np.uint8]:
     raise ValueError(f"expected an (H, W), (H, W, 3) or (H, W, 4) frame, got {frame.shape}")
 
 
-class TextReader:
+class TextReader(Resource):
     """Reads the text in BGR frames with PP-OCR's detector and recogniser.
 
     Both sessions are made once, here; :meth:`read` may then be called from
@@ -231,14 +231,3 @@ class TextReader:
         """Drop the sessions (onnxruntime frees their memory when collected)."""
         self._det = None
         self._rec = None
-
-    def __enter__(self) -> TextReader:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
