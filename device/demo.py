@@ -31,6 +31,7 @@ QUESTIONS: dict[Language, dict[str, str]] = {
         "see": "What do you see?",
         "help": "What can you do?",
         "repeat": "Say that again.",
+        "more": "Tell me more.",
         "unknown": "The weather is lovely in Paris today.",
     },
     "ko": {
@@ -40,6 +41,9 @@ QUESTIONS: dict[Language, dict[str, str]] = {
         # wordings are among those it recognises (see README, Korean accuracy).
         "help": "뭘 할 수 있어",
         "repeat": "뭐라고 했어",
+        # The follow-up in Korean is "read that": none of the "tell me more"
+        # wordings gets through espeak-ng's voice and the small Vosk model.
+        "more": "이거 읽어 줘",
         "unknown": "오늘 파리 날씨가 정말 좋네요",
     },
 }
@@ -124,6 +128,11 @@ def run_demo(cfg: Config, *, out_dir: Path) -> int:
                 "hold to talk", QUESTIONS[lang]["time"], lambda: [hold_and_speak(device, q["time"])]
             ),
             Scene("double press: describe", "(no speech)", lambda: _double_press(device)),
+            Scene(
+                "a follow-up to what it saw",
+                QUESTIONS[lang]["more"],
+                lambda: [hold_and_speak(device, q["more"])],
+            ),
             Scene(
                 "hold to talk", QUESTIONS[lang]["see"], lambda: [hold_and_speak(device, q["see"])]
             ),

@@ -395,6 +395,9 @@ class Runtime:
                 rec.speech.append(pcm)
         remaining = max(0.0, self._audio_end - time.monotonic())
         if ear.wait_done(remaining + PORT_TIMEOUT_S) or cancel.is_set():
+            # The earpiece says all of it was heard: trust it over our own
+            # estimate (an unpaced fake plays instantly).
+            self._audio_end = min(self._audio_end, time.monotonic())
             if rec is not None:
                 rec.marks["done"] = time.monotonic()
             self.post(st.SpeechDone(turn))

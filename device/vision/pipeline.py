@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import cv2
@@ -252,6 +252,10 @@ class VisionPipeline:
                 max_words=max_words or self._max_words,
                 nothing=nothing,
             )
+            if description.detail != nothing:
+                # "Tell me more" also gets the light and colours.
+                light_words = describe_scene(f.light, language)
+                description = replace(description, detail=f"{description.detail} {light_words}")
         timings = {**f.timings_ms, "compose": _ms(t)}
         timings["total"] = round(sum(timings.values()), 1)
         report = SceneReport(description, f.light, f.objects, f.faces, f.texts, f.blur, timings)

@@ -172,3 +172,25 @@ def test_read_that_reads_text_even_when_descriptions_skip_it(
     assert seen.intent == "see" and "EXIT" not in seen.answer
     rec = hold_and_speak(device, say("en", "Read that."))
     assert rec.intent == "read" and "EXIT" in rec.answer, rec.answer
+
+
+def test_tell_me_more_gives_the_detail_and_the_light(
+    say: Say, engines_en: Engines, make_device: DeviceFactory
+) -> None:
+    device = make_device(engines_en)
+    seen = hold_and_speak(device, say("en", "What do you see?"))
+    more = hold_and_speak(device, say("en", "Tell me more."))
+    assert more.intent == "more"
+    assert more.answer.startswith(seen.answer.rstrip("."))
+    assert "bright" in more.answer or "dark" in more.answer or "dim" in more.answer
+
+
+def test_first_audio_is_timed_from_what_the_earpiece_really_played(
+    say: Say, engines_en: Engines, make_device: DeviceFactory
+) -> None:
+    # The unpaced fake earpiece "plays" instantly; a long previous answer must
+    # not make the next answer look seconds late.
+    device = make_device(engines_en)
+    hold_and_speak(device, say("en", "What can you do?"))
+    rec = hold_and_speak(device, say("en", "What time is it?"))
+    assert rec.timings_ms["release_to_first_audio"] < 2000, rec.timings_ms
