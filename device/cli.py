@@ -132,19 +132,25 @@ def cmd_models_fetch(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from device.assistant import open_device
+    from device.service import Notifier, Watchdog
 
     cfg = _config(args)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
+    notifier = Notifier()
     # On a real device a missing camera must not keep it from talking.
     with open_device(cfg, camera_required=False) as device:
-        log.info(
-            "ready: %s hardware, language %s; press the talk button",
-            device.hardware.kind,
-            cfg.device.language,
-        )
-        stop.wait()
+        status = f"ready: {device.hardware.kind} hardware, language {cfg.device.language}"
+        log.info("%s; press the talk button", status)
+        notifier.ready(status)
+        watchdog = Watchdog(notifier, device.runtime.is_alive)
+        watchdog.start()
+        try:
+            stop.wait()
+        finally:
+            notifier.stopping()
+            watchdog.stop()
     return 0
 
 

@@ -46,6 +46,13 @@ READ_TIMEOUT_S = 0.02
 DRAIN_LIMIT_S = 0.5
 
 
+class _Ping:
+    """A no-op the loop answers, proving it is not stuck (systemd's watchdog)."""
+
+    def __init__(self) -> None:
+        self.answered = threading.Event()
+
+
 @dataclass
 class TurnRecord:
     """What happened in one turn, for the transcript, ``--json`` and benchmarks."""
@@ -122,7 +129,7 @@ class Runtime:
         self.on_turn = on_turn
         self.on_press = on_press
         self.state = st.State()
-        self._events: queue.Queue[st.Event | None] = queue.Queue()
+        self._events: queue.Queue[st.Event | _Ping | None] = queue.Queue()
         self._timers: dict[st.TimerName, tuple[float, int]] = {}
         self._records: dict[int, TurnRecord] = {}
         self._finished: queue.Queue[TurnRecord] = queue.Queue()
@@ -161,6 +168,12 @@ class Runtime:
     def post(self, event: st.Event) -> None:
         """Hand an event to the loop (safe from any thread)."""
         self._events.put(event)
+
+    def is_alive(self, timeout: float) -> bool:
+        """True if the loop takes a no-op event within ``timeout`` s (for the watchdog)."""
+        ping = _Ping()
+        self._events.put(ping)
+        return ping.answered.wait(timeout)
 
     def next_turn(self, timeout: float) -> TurnRecord:
         """The next turn to end, waiting up to ``timeout`` s (TimeoutError after)."""
@@ -204,7 +217,10 @@ class Runtime:
             else:
                 if event is None:
                     return
-                self._step(event)
+                if isinstance(event, _Ping):
+                    event.answered.set()
+                else:
+                    self._step(event)
             # Checked after every event too, so a busy queue cannot starve a timer.
             for fired in self._due_timers():
                 self._step(fired)
