@@ -11,7 +11,7 @@ first sentence can play while the rest is still being made.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -93,6 +93,44 @@ def normalise(text: str) -> str:
     The one spelling both recognisers report and compare phrases in.
     """
     return " ".join(re.sub(r"[^\w']+", " ", text.lower()).split())
+
+
+def split_phrases(
+    phrases: Sequence[str], knows: Callable[[str], bool]
+) -> tuple[list[str], list[str]]:
+    """Normalised phrases whose every word the engine ``knows``, and the rest (raw).
+
+    Both engines leave out a phrase with an unknown word rather than shorten
+    it: a shortened command could mean something else.
+    """
+    usable: list[str] = []
+    unknown: list[str] = []
+    for raw in phrases:
+        phrase = normalise(raw)
+        if not phrase or phrase in usable:
+            continue
+        if all(knows(w) for w in phrase.split()):
+            usable.append(phrase)
+        else:
+            unknown.append(raw)
+    return usable, unknown
+
+
+class GrammarPhrases:
+    """The phrase lists both recognisers report (a mixin)."""
+
+    _phrases: tuple[str, ...] = ()
+    _oov: tuple[str, ...] = ()
+
+    @property
+    def phrases(self) -> tuple[str, ...]:
+        """The normalised phrases the grammar holds."""
+        return self._phrases
+
+    @property
+    def oov_phrases(self) -> tuple[str, ...]:
+        """Phrases left out because the model lacks one of their words."""
+        return self._oov
 
 
 def split_sentences(text: str) -> Sequence[str]:

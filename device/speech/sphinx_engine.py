@@ -45,7 +45,7 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from device.errors import ConfigError, ModelError, SpeechError
-from device.speech.base import Language, Transcript, normalise
+from device.speech.base import GrammarPhrases, Language, Transcript, normalise, split_phrases
 from device.speech.voicing import NoiseFloor, VoicingDetector
 from hardware.ports import MIC_RATE, Pcm, Resource
 
@@ -72,7 +72,7 @@ def _jsgf(phrases: Sequence[str]) -> str:
     return f"#JSGF V1.0;\ngrammar {_GRAMMAR};\npublic <command> = {body} ;\n"
 
 
-class PocketSphinxRecognizer(Resource):
+class PocketSphinxRecognizer(GrammarPhrases, Resource):
     """The :class:`~device.speech.base.Recognizer` for English, fully offline."""
 
     def __init__(
@@ -96,7 +96,7 @@ class PocketSphinxRecognizer(Resource):
             # free-form *answers*: it is the yardstick that decides whether to
             # trust the grammar, and its full dictionary vets the phrases.
             self._free: Any = pocketsphinx.Decoder(samprate=MIC_RATE, loglevel="FATAL")
-            usable, oov = self._split_phrases(self._free, phrases)
+            usable, oov = split_phrases(phrases, lambda w: self._free.lookup_word(w) is not None)
             self._grammar: Any = None
             self._dict_dir: tempfile.TemporaryDirectory[str] | None = None
             if usable:
@@ -137,20 +137,6 @@ class PocketSphinxRecognizer(Resource):
         decoder.activate_search(_GRAMMAR)
         return decoder
 
-    @staticmethod
-    def _split_phrases(decoder: Any, phrases: Sequence[str]) -> tuple[list[str], list[str]]:
-        usable: list[str] = []
-        oov: list[str] = []
-        for raw in phrases:
-            phrase = normalise(raw)
-            if not phrase or phrase in usable:
-                continue
-            if all(decoder.lookup_word(w) is not None for w in phrase.split()):
-                usable.append(phrase)
-            else:
-                oov.append(raw)
-        return usable, oov
-
     @property
     def language(self) -> Language:
         return "en"
@@ -158,16 +144,6 @@ class PocketSphinxRecognizer(Resource):
     @property
     def name(self) -> str:
         return ENGINE
-
-    @property
-    def phrases(self) -> tuple[str, ...]:
-        """The normalised phrases the grammar holds."""
-        return self._phrases
-
-    @property
-    def oov_phrases(self) -> tuple[str, ...]:
-        """Phrases left out because the dictionary lacks one of their words."""
-        return self._oov
 
     def start(self) -> _SphinxStream:
         if self._free is None:

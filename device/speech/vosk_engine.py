@@ -47,7 +47,7 @@ from typing import Any
 import numpy as np
 
 from device.errors import ConfigError, ModelError, SpeechError
-from device.speech.base import Language, Transcript, normalise
+from device.speech.base import GrammarPhrases, Language, Transcript, normalise, split_phrases
 from device.speech.voicing import NoiseFloor, VoicingDetector
 from hardware.ports import MIC_RATE, Pcm, Resource
 
@@ -90,7 +90,7 @@ def load_model(model_dir: Path) -> Any:
     return model
 
 
-class VoskRecognizer(Resource):
+class VoskRecognizer(GrammarPhrases, Resource):
     """A :class:`~device.speech.base.Recognizer` over one loaded Vosk model."""
 
     def __init__(
@@ -109,16 +109,7 @@ class VoskRecognizer(Resource):
         self._max_samples = int(max_utterance_s * MIC_RATE)
         self._model: Any = load_model(model_dir)
         known = self._model.vosk_model_find_word
-        usable: list[str] = []
-        oov: list[str] = []
-        for raw in phrases:
-            phrase = normalise(raw)
-            if not phrase or phrase in usable:
-                continue
-            if all(known(w) >= 0 for w in phrase.split()):
-                usable.append(phrase)
-            else:
-                oov.append(raw)
+        usable, oov = split_phrases(phrases, lambda w: known(w) >= 0)
         if oov:
             # Vosk would silently drop the unknown words (and warn on stderr at
             # every utterance); leaving the phrase out is more predictable.
@@ -139,16 +130,6 @@ class VoskRecognizer(Resource):
     @property
     def name(self) -> str:
         return ENGINE
-
-    @property
-    def phrases(self) -> tuple[str, ...]:
-        """The normalised phrases the grammar holds."""
-        return self._phrases
-
-    @property
-    def oov_phrases(self) -> tuple[str, ...]:
-        """Phrases left out because the model lacks one of their words."""
-        return self._oov
 
     def start(self) -> _VoskStream:
         if self._model is None:
