@@ -7,16 +7,14 @@ detector's skill can keep saying them after its own findings.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, ClassVar, Final
+from typing import ClassVar, Final
 
 from device.skills._lang import pick
 from device.skills.base import Answer, SkillContext
+from device.skills.look import Eyes, camera_error, look_now
 from device.speech.base import Language
 from device.vision.light import ColourName, LightWord, SceneLight, measure
 from hardware.errors import CameraError
-
-if TYPE_CHECKING:
-    from device.skills.look import Eyes
 
 _EN_LIGHT: Final[Mapping[LightWord, str]] = {
     "very dark": "It's very dark here.",
@@ -162,8 +160,6 @@ class SeeSkill:
 
     def answer(self, ctx: SkillContext, utterance: str) -> Answer:
         if self._eyes is not None:
-            from device.skills.look import look_now
-
             looked = look_now(self._eyes, ctx, self.name)
             if isinstance(looked, Answer):
                 return looked
@@ -171,16 +167,7 @@ class SeeSkill:
         try:
             frame = ctx.capture()
         except CameraError as exc:
-            return Answer(
-                text=pick(
-                    ctx.language,
-                    en="I can't see right now: the camera isn't answering.",
-                    ko="지금은 볼 수 없어요. 카메라가 응답하지 않아요.",
-                ),
-                intent=self.name,
-                is_error=True,
-                details={"error": str(exc)},
-            )
+            return camera_error(ctx, self.name, exc)
         scene = measure(frame)
         return Answer(
             text=describe_scene(scene, ctx.language),

@@ -28,6 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from device.vision.coco import COCO_LABELS
+from device.vision.frames import to_bgr
 from device.vision.models import open_session
 from device.vision.types import Detection
 from hardware.ports import Resource
@@ -71,17 +72,6 @@ class Letterbox:
         return np.clip(out, 0.0, 1.0)
 
 
-def _as_bgr(frame: NDArray[Any]) -> NDArray[np.uint8]:
-    """Camera frames are BGR; tolerate grey and BGRA ones rather than crash."""
-    if frame.ndim == 2:
-        return np.asarray(cv2.cvtColor(frame, cv2.COLOR_GRAY2BGR), dtype=np.uint8)
-    if frame.ndim == 3 and frame.shape[2] == 4:
-        return np.asarray(cv2.cvtColor(frame, cv2.COLOR_BGRA2BGR), dtype=np.uint8)
-    if frame.ndim == 3 and frame.shape[2] == 3:
-        return frame
-    raise ValueError(f"expected an HxW, HxWx3 or HxWx4 frame, got shape {frame.shape}")
-
-
 def letterbox(frame: NDArray[Any], size: int) -> tuple[FloatArray, Letterbox]:
     """A BGR ``uint8`` frame as the model's ``[1, size, size, 3]`` RGB float input.
 
@@ -91,7 +81,7 @@ def letterbox(frame: NDArray[Any], size: int) -> tuple[FloatArray, Letterbox]:
     """
     if frame.size == 0:
         raise ValueError(f"empty frame (shape {frame.shape})")
-    bgr = _as_bgr(np.asarray(frame, dtype=np.uint8))
+    bgr = to_bgr(np.asarray(frame, dtype=np.uint8))
     height, width = bgr.shape[:2]
     scale = min(size / width, size / height)
     new_w = min(size, max(1, round(width * scale)))

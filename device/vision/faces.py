@@ -38,6 +38,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from device.vision.detector import iou_matrix
+from device.vision.frames import to_bgr
 from device.vision.models import open_session
 from device.vision.types import Box, Face
 from hardware.ports import Resource
@@ -106,13 +107,7 @@ def as_bgr(frame: NDArray[Any]) -> NDArray[np.uint8]:
     arr = np.asarray(frame, dtype=np.uint8)
     if arr.size == 0:
         raise ValueError(f"empty frame (shape {arr.shape})")
-    if arr.ndim == 2:
-        return np.asarray(cv2.cvtColor(arr, cv2.COLOR_GRAY2BGR), dtype=np.uint8)
-    if arr.ndim == 3 and arr.shape[2] == 4:
-        return np.asarray(cv2.cvtColor(arr, cv2.COLOR_BGRA2BGR), dtype=np.uint8)
-    if arr.ndim == 3 and arr.shape[2] == 3:
-        return arr
-    raise ValueError(f"expected an HxW, HxWx3 or HxWx4 frame, got shape {arr.shape}")
+    return to_bgr(arr)
 
 
 @dataclass(frozen=True, slots=True)

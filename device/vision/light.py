@@ -31,6 +31,7 @@ word, and these thresholds stay the fallback.
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -53,19 +54,7 @@ ColourName = Literal[
     "grey",
     "black",
 ]
-COLOUR_NAMES: Final[tuple[ColourName, ...]] = (
-    "red",
-    "orange",
-    "yellow",
-    "green",
-    "blue",
-    "purple",
-    "pink",
-    "brown",
-    "white",
-    "grey",
-    "black",
-)
+COLOUR_NAMES: Final[tuple[ColourName, ...]] = typing.get_args(ColourName)
 _INDEX: Final[dict[ColourName, int]] = {name: i for i, name in enumerate(COLOUR_NAMES)}
 
 LightWord = Literal["very dark", "dark", "dim", "fairly bright", "bright", "very bright"]

@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import cv2
 import numpy as np
 import numpy.typing as npt
 
 from device.errors import ModelError
+from device.vision.frames import to_bgr
 from device.vision.models import load_manifest, models_dir, open_session, verify
 from device.vision.text_detect import DetectParams, Quad, db_boxes, preprocess_det
 from device.vision.text_recognise import crop_quad, ctc_greedy, load_charset, preprocess_rec
@@ -122,13 +122,7 @@ def as_bgr(frame: npt.NDArray[Any]) -> npt.NDArray[np.uint8]:
     """A frame as 3-channel BGR ``uint8``; grey and BGRA frames are converted."""
     if frame.dtype != np.uint8:
         raise ValueError(f"expected a uint8 frame, got {frame.dtype}")
-    if frame.ndim == 2:
-        return np.asarray(cv2.cvtColor(frame, cv2.COLOR_GRAY2BGR), dtype=np.uint8)
-    if frame.ndim == 3 and frame.shape[2] == 4:
-        return np.asarray(cv2.cvtColor(frame, cv2.COLOR_BGRA2BGR), dtype=np.uint8)
-    if frame.ndim == 3 and frame.shape[2] == 3:
-        return frame
-    raise ValueError(f"expected an (H, W), (H, W, 3) or (H, W, 4) frame, got {frame.shape}")
+    return to_bgr(frame)
 
 
 class TextReader(Resource):
