@@ -18,7 +18,7 @@ from device.config import Config
 from device.errors import CompanionError
 from device.runtime import TurnRecord
 from hardware.errors import AudioFormatError
-from hardware.pcm import read_wav, write_wav
+from hardware.pcm import read_wav, resample, write_wav
 from hardware.ports import MIC_RATE, Pcm
 
 #: A person lets go a beat after the last word; releasing exactly at the end
@@ -32,6 +32,14 @@ def load_question(path: Path) -> Pcm:
     if pcm.size == 0:
         raise AudioFormatError(f"{path}: the WAV holds no audio")
     return pcm
+
+
+def synthesised_question(device: Device, text: str) -> Pcm:
+    """``text`` in the device's own voice, at the microphone's rate, with a breath either side."""
+    synth = device.engines.synthesizer
+    audio = [resample(p, synth.sample_rate, MIC_RATE) for p in synth.sentences(text)]
+    pad = np.zeros(MIC_RATE // 5, np.int16)
+    return np.concatenate([pad, *audio, pad])
 
 
 def press_speak_release(device: Device, question: Pcm) -> None:

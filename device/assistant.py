@@ -20,6 +20,7 @@ from device.skills.registry import SkillRegistry, default_registry
 from device.speech.base import Language, Recognizer, Synthesizer
 from device.speech.factory import open_recognizer, open_synthesizer
 from device.speech.models import default_models_root, installed_model_dir
+from device.state import SavedState, StateStore
 from device.vision.pipeline import VisionPipeline
 from hardware.select import BackendName, HardwareSet, HardwareSettings, open_hardware
 
@@ -115,8 +116,13 @@ class Device:
         cfg: Config,
         eyes: VisionPipeline | None = None,
         own_engines: bool = True,
+        store: StateStore | None = None,
     ) -> None:
         self.hardware = hardware
+        self.store = store
+        saved = store.load() if store is not None else SavedState()
+        # What the user last chose beats the config file's starting volume.
+        volume = saved.volume if saved.volume is not None else cfg.audio.volume
         self.eyes = eyes
         self.engines = engines
         self._own_engines = own_engines  # tests share one loaded set across devices
@@ -126,7 +132,7 @@ class Device:
             None,
             language=engines.language,
             capture=hardware.camera.capture,
-            volume=cfg.audio.volume,
+            volume=volume,
         )
         responder = Responder(
             respond=lambda text: registry.respond(self.context, text),
@@ -138,8 +144,9 @@ class Device:
             synthesizer=engines.synthesizer,
             responder=responder,
             timing=timing(cfg),
-            volume=cfg.audio.volume,
+            volume=volume,
             on_press=self._look_ahead if eyes is not None and cfg.vision.speculate else None,
+            on_volume=self._remember_volume if store is not None else None,
         )
         self.context.bind(self.runtime)
 
@@ -147,14 +154,26 @@ class Device:
         assert self.eyes is not None
         self.eyes.prefetch(self.hardware.camera.capture)
 
+    def _remember_volume(self, volume: float) -> None:
+        assert self.store is not None
+        self.store.save_in_background(SavedState(volume=volume))
+
     def start(self) -> Device:
         self.runtime.start()
         return self
 
     def close(self) -> None:
         self.runtime.close()
+        if self.store is not None:
+            self.store.wait()
         if self._own_engines:
             self.engines.close()
+        fake, keep = self.hardware.fake, self.cfg.fake.earpiece_wav
+        if fake is not None and keep:
+            try:
+                log.info("earpiece recording: %s", fake.earpiece.save_wav(keep))
+            except OSError as exc:
+                log.error("could not write the earpiece recording %s: %s", keep, exc)
         self.hardware.close()
 
     def __enter__(self) -> Device:
@@ -185,6 +204,7 @@ def open_device(
     backend: BackendName | None = None,
     registry: SkillRegistry | None = None,
     camera_required: bool = True,
+    store: StateStore | None = None,
 ) -> Device:
     """Open hardware then engines; if the engines fail the hardware is closed again."""
     eyes = make_eyes(cfg)
@@ -202,4 +222,6 @@ def open_device(
     except BaseException:
         hardware.close()
         raise
-    return Device(hardware=hardware, engines=engines, registry=registry, cfg=cfg, eyes=eyes)
+    return Device(
+        hardware=hardware, engines=engines, registry=registry, cfg=cfg, eyes=eyes, store=store
+    )

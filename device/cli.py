@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from device import __version__
-from device.config import Config, load_config
-from device.errors import CompanionError
+from device.config import Config, board_profile, load_config
+from device.errors import CompanionError, ConfigError
 from device.speech.base import LANGUAGES
 from hardware.errors import HardwareError
 from hardware.select import BACKENDS, default_backend
@@ -31,8 +31,28 @@ EXIT_USAGE = 2
 EXIT_FAILED = 1
 
 
-def _config(args: argparse.Namespace) -> Config:
-    cfg = load_config(args.config)
+#: A config file that may be absent (the image points it at the boot partition).
+CONFIG_ENV = "COMPANION_CONFIG"
+
+
+def _config_file(args: argparse.Namespace) -> Path | None:
+    """``--config`` (must exist), else ``$COMPANION_CONFIG`` (defaults if absent), else none."""
+    if args.config is not None:
+        return Path(args.config)
+    env = os.environ.get(CONFIG_ENV, "")
+    if not env:
+        return None
+    if not Path(env).exists():
+        log.info("%s not found: using the default settings", env)
+        return None
+    return Path(env)
+
+
+def _config(
+    args: argparse.Namespace, base: Config | None = None, *, profile: Path | None = None
+) -> Config:
+    """The config file over ``profile`` (or ``base``), with the command line's overrides."""
+    cfg = load_config(_config_file(args), base=profile) if base is None else base
     device: dict[str, Any] = {}
     if getattr(args, "lang", None):
         device["language"] = args.lang
@@ -131,26 +151,24 @@ def cmd_models_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from device.assistant import open_device
-    from device.service import Notifier, Watchdog
+    from device.run import config_problem_speech, run_device
 
-    cfg = _config(args)
+    problem = None
+    profile = board_profile()
+    if profile is not None:
+        log.info("a small board: %s is the base of the settings", profile.name)
+    try:
+        cfg = _config(args, profile=profile)
+    except ConfigError as exc:
+        # A device in a pocket cannot show this line: it runs on the defaults
+        # and says what is wrong instead of refusing to start.
+        log.error("%s; running on the default settings", exc)
+        cfg = _config(args, base=load_config(None, base=profile))
+        problem = config_problem_speech(str(exc), str(_config_file(args)))
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    notifier = Notifier()
-    # On a real device a missing camera must not keep it from talking.
-    with open_device(cfg, camera_required=False) as device:
-        status = f"ready: {device.hardware.kind} hardware, language {cfg.device.language}"
-        log.info("%s; press the talk button", status)
-        notifier.ready(status)
-        watchdog = Watchdog(notifier, device.runtime.is_alive)
-        watchdog.start()
-        try:
-            stop.wait()
-        finally:
-            notifier.stopping()
-            watchdog.stop()
+    run_device(cfg, stop=stop, config_problem=problem)
     return 0
 
 

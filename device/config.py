@@ -24,6 +24,10 @@ from typing import Any, Literal
 from device.errors import ConfigError
 
 DEFAULT_CONFIG_PATH = Path(__file__).with_name("companion.toml")
+PROFILES_DIR = Path(__file__).with_name("profiles")
+#: Below this much RAM the defaults (487 MB peak, README "Measured figures")
+#: do not fit, so the Pi Zero 2 W profile (320 MB) is the base of the config.
+SMALL_BOARD_MB = 768
 
 
 @dataclass(frozen=True)
@@ -135,6 +139,8 @@ class FakeConfig:
     """Deliver fake microphone audio in real time, so latencies are realistic."""
     earpiece_wav: str = ""
     """Where the fake earpiece writes what it played on exit; "" keeps it in memory."""
+    questions: tuple[str, ...] = ()
+    """Questions a scripted finger asks, holding the talk button, once `companion run` is ready."""
 
 
 @dataclass(frozen=True)
@@ -181,6 +187,10 @@ def _coerce(key: str, value: object, hint: object, source: str) -> object:
                 f"{source}: {key} = {value!r} must be one of {', '.join(map(repr, allowed))}"
             )
         return value
+    if typing.get_origin(hint) is tuple:  # tuple[str, ...]: a TOML array of strings
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{source}: {key} must be a list of strings, not {value!r}")
+        return tuple(value)
     expected = hint if isinstance(hint, type) else None
     if expected is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
@@ -212,11 +222,7 @@ def _build(data: dict[str, Any], *, source: str) -> Config:
     return Config(**built)  # type: ignore[arg-type]
 
 
-def load_config(path: str | Path | None = None) -> Config:
-    """Load and validate ``path``; ``None`` means all defaults."""
-    if path is None:
-        return Config()
-    p = Path(path)
+def _read_toml(p: Path) -> dict[str, Any]:
     try:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -224,10 +230,43 @@ def load_config(path: str | Path | None = None) -> Config:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{p}: cannot read config file ({exc})") from None
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{p}: not valid TOML ({exc})") from None
-    return _build(data, source=str(p))
+
+
+def load_config(path: str | Path | None = None, *, base: str | Path | None = None) -> Config:
+    """Load and validate ``path`` on top of ``base`` (a profile); ``None`` means defaults.
+
+    A key in ``path`` replaces the same key in ``base``; the rest of ``base`` stays.
+    """
+    merged: dict[str, Any] = {}
+    sources = []
+    for layer in (base, path):
+        if layer is None:
+            continue
+        data = _read_toml(Path(layer))
+        sources.append(str(layer))
+        for name, table in data.items():
+            if isinstance(table, dict) and isinstance(merged.get(name), dict):
+                merged[name] = {**merged[name], **table}
+            else:
+                merged[name] = table
+    if not sources:
+        return Config()
+    return _build(merged, source=sources[-1] if path is not None else sources[0])
+
+
+def board_profile(meminfo: Path = Path("/proc/meminfo")) -> Path | None:
+    """The profile this board needs under the user's config: the Zero 2 W's on small boards."""
+    try:
+        for line in meminfo.read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                total_mb = int(line.split()[1]) // 1024
+                return PROFILES_DIR / "pi-zero-2w.toml" if total_mb < SMALL_BOARD_MB else None
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
 
 
 def describe_fields() -> list[tuple[str, object, str]]:

@@ -16,13 +16,12 @@ from pathlib import Path
 
 import numpy as np
 
-from device.ask import hold_and_speak, press_speak_release
+from device.ask import hold_and_speak, press_speak_release, synthesised_question
 from device.assistant import Device, open_device
 from device.config import Config
 from device.runtime import TurnRecord
 from device.speech.base import Language
 from device.states import Phase
-from hardware.pcm import resample
 from hardware.ports import MIC_RATE, Pcm
 
 QUESTIONS: dict[Language, dict[str, str]] = {
@@ -54,13 +53,6 @@ class Scene:
     title: str
     said: str
     run: Callable[[], list[TurnRecord]]
-
-
-def _speech(device: Device, text: str) -> Pcm:
-    synth = device.engines.synthesizer
-    audio = [resample(p, synth.sample_rate, MIC_RATE) for p in synth.sentences(text)]
-    pad = np.zeros(MIC_RATE // 5, np.int16)  # the breath before and after a question
-    return np.concatenate([pad, *audio, pad])
 
 
 def _double_press(device: Device) -> list[TurnRecord]:
@@ -122,7 +114,7 @@ def run_demo(cfg: Config, *, out_dir: Path) -> int:
             f"  voice     : {type(eng.synthesizer).__name__} "
             f"({eng.load_ms['synthesizer']} ms to load)"
         )
-        q = {k: _speech(device, v) for k, v in QUESTIONS[lang].items()}
+        q = {k: synthesised_question(device, v) for k, v in QUESTIONS[lang].items()}
         scenes = [
             Scene(
                 "hold to talk", QUESTIONS[lang]["time"], lambda: [hold_and_speak(device, q["time"])]

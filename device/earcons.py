@@ -1,4 +1,4 @@
-"""Earcons: short generated tones that say "listening", "got it", "cancelled", "error".
+"""Earcons: short generated tones that say "ready", "listening", "got it", "cancelled", "error".
 
 Generated rather than shipped as files so they exist at any output rate and
 cost nothing to load.  Each is under 0.3 s so it never delays an answer much;
@@ -21,6 +21,8 @@ _SHAPES: dict[Earcon, tuple[tuple[float, float], ...]] = {
     Earcon.GOT_IT: ((1320.0, 0.05),),
     Earcon.CANCEL: ((660.0, 0.07), (440.0, 0.09)),
     Earcon.ERROR: ((330.0, 0.09), (0.0, 0.05), (330.0, 0.09)),
+    # Rising three-note arpeggio: "I'm awake", unlike any in-turn sound.
+    Earcon.READY: ((660.0, 0.08), (880.0, 0.08), (1320.0, 0.12)),
 }
 
 #: Peak level: about -12 dBFS, clearly audible but gentler than speech peaks.

@@ -119,6 +119,7 @@ class Runtime:
         volume: float = 0.8,
         on_turn: Callable[[TurnRecord], None] | None = None,
         on_press: Callable[[], None] | None = None,
+        on_volume: Callable[[float], None] | None = None,
     ) -> None:
         self.hw = hardware
         self.recognizer = recognizer
@@ -128,6 +129,7 @@ class Runtime:
         self.volume = volume
         self.on_turn = on_turn
         self.on_press = on_press
+        self.on_volume = on_volume
         self.state = st.State()
         self._events: queue.Queue[st.Event | _Ping | None] = queue.Queue()
         self._timers: dict[st.TimerName, tuple[float, int]] = {}
@@ -168,6 +170,10 @@ class Runtime:
     def post(self, event: st.Event) -> None:
         """Hand an event to the loop (safe from any thread)."""
         self._events.put(event)
+
+    def announce(self, text: str = "", *, is_error: bool = False) -> None:
+        """Speak up unprompted if idle: the ready earcon, or ``text`` (see ``Announce``)."""
+        self.post(st.Announce(text, is_error))
 
     def is_alive(self, timeout: float) -> bool:
         """True if the loop takes a no-op event within ``timeout`` s (for the watchdog)."""
@@ -259,8 +265,10 @@ class Runtime:
     def _adopt(self, rec: TurnRecord, answer: Answer) -> None:
         rec.intent, rec.answer, rec.is_error = answer.intent, answer.text, answer.is_error
         rec.details = dict(answer.details)
-        if answer.volume is not None:
+        if answer.volume is not None and answer.volume != self.volume:
             self.volume = answer.volume
+            if self.on_volume is not None:
+                self.on_volume(answer.volume)  # e.g. remember it; must return at once
         if answer.text:
             self._last_answer = answer
 

@@ -107,7 +107,19 @@ class Failed:
     message: str
 
 
-Event = Pressed | Released | TimerFired | Heard | Answered | SpeechDone | Failed
+@dataclass(frozen=True, slots=True)
+class Announce:
+    """The device speaks up on its own (start-up: "ready", or a bad config file).
+
+    Only an idle device announces: an announcement never talks over the user.
+    Empty ``text`` is the earcon alone.
+    """
+
+    text: str = ""
+    is_error: bool = False
+
+
+Event = Pressed | Released | TimerFired | Heard | Answered | SpeechDone | Failed | Announce
 
 # --------------------------------------------------------------------------- effects
 
@@ -117,6 +129,7 @@ class Earcon(enum.Enum):
     GOT_IT = "got_it"
     CANCEL = "cancel"
     ERROR = "error"
+    READY = "ready"
 
 
 class LedMode(enum.Enum):
@@ -266,6 +279,20 @@ def _fail(s: State, message: str) -> Result:
     )
 
 
+def _announce(s: State, text: str, *, is_error: bool) -> Result:
+    if not text.strip():
+        return s, [PlayEarcon(Earcon.ERROR if is_error else Earcon.READY)]
+    # Its own turn, so a press barges in on it like on any answer.  An error
+    # announcement gets its earcon from Speak(is_error=True), as answers do.
+    turn = s.turn + 1
+    if is_error:
+        return State(Phase.ERROR, turn), [SetLed(LedMode.ERROR), Speak(turn, text, is_error=True)]
+    return (
+        State(Phase.SPEAKING, turn),
+        [PlayEarcon(Earcon.READY), SetLed(LedMode.SPEAKING), Speak(turn, text)],
+    )
+
+
 def _is_current(s: State, e: Event) -> bool:
     """Results and timers of an older turn are stale and ignored."""
     return not isinstance(e, Pressed | Released) and getattr(e, "turn", None) == s.turn
@@ -281,6 +308,8 @@ def transition(s: State, e: Event, timing: Timing) -> Result:
     match s.phase, e:
         case Phase.IDLE, Pressed(at=at):
             return _start_listening(s, at, timing, after_tap=False)
+        case Phase.IDLE, Announce(text=text, is_error=is_error):
+            return _announce(s, text, is_error=is_error)
 
         case Phase.LISTENING, Released(at=at) if at - s.pressed_at < timing.tap_max:
             stop: list[Effect] = [

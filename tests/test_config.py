@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from device.config import DEFAULT_CONFIG_PATH, Config, describe_fields, load_config
+from device.config import (
+    DEFAULT_CONFIG_PATH,
+    PROFILES_DIR,
+    Config,
+    board_profile,
+    describe_fields,
+    load_config,
+)
 from device.errors import ConfigError
 
 
@@ -20,7 +27,9 @@ def test_documented_file_lists_every_field_and_every_field_has_a_docstring() -> 
     for key, default, doc in describe_fields():
         section, name = key.split(".")
         assert name in data[section], f"{key} missing from companion.toml"
-        assert data[section][name] == default, key
+        documented = data[section][name]
+        # TOML has arrays where the dataclass has (immutable) tuples.
+        assert (tuple(documented) if isinstance(documented, list) else documented) == default, key
         assert doc, f"{key} has no docstring"
 
 
@@ -77,3 +86,32 @@ def test_pi_zero_profile_loads_and_trades_voice_and_text_for_memory() -> None:
     cfg = load_config(DEFAULT_CONFIG_PATH.parent / "profiles" / "pi-zero-2w.toml")
     assert cfg.speech.english_voice == "espeak" and not cfg.vision.read_text
     assert cfg.device == Config().device
+
+
+def test_fake_questions_are_a_list_of_strings(tmp_path: Path) -> None:
+    cfg = load_config(write(tmp_path, '[fake]\nquestions = ["What time is it?", "Louder"]\n'))
+    assert cfg.fake.questions == ("What time is it?", "Louder")
+    with pytest.raises(ConfigError, match="list of strings"):
+        load_config(write(tmp_path, "[fake]\nquestions = [1, 2]\n"))
+    with pytest.raises(ConfigError, match="list of strings"):
+        load_config(write(tmp_path, '[fake]\nquestions = "What time is it?"\n'))
+
+
+def test_a_profile_is_the_base_and_the_users_file_wins(tmp_path: Path) -> None:
+    profile = PROFILES_DIR / "pi-zero-2w.toml"
+    on_profile = load_config(None, base=profile)
+    assert on_profile.speech.english_voice == "espeak" and not on_profile.vision.read_text
+    user = write(tmp_path, '[speech]\nenglish_voice = "piper"\n[device]\nlanguage = "ko"\n')
+    cfg = load_config(user, base=profile)
+    assert cfg.speech.english_voice == "piper"  # the user's choice
+    assert not cfg.vision.read_text  # the profile's, untouched by the user
+    assert cfg.device.language == "ko"
+
+
+@pytest.mark.parametrize(("kib", "expected"), [(438_000, "pi-zero-2w.toml"), (3_900_000, None)])
+def test_small_boards_get_the_zero_profile(tmp_path: Path, kib: int, expected: str | None) -> None:
+    meminfo = tmp_path / "meminfo"
+    meminfo.write_text(f"MemTotal:       {kib} kB\nMemFree:         1000 kB\n")
+    profile = board_profile(meminfo)
+    assert (profile.name if profile else None) == expected
+    assert board_profile(tmp_path / "absent") is None

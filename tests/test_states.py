@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import pytest
 
 from device.states import (
+    Announce,
     Answered,
     CancelTimer,
     Describe,
@@ -184,3 +185,31 @@ def test_events_that_make_no_sense_in_a_phase_change_nothing() -> None:
         assert transition(idle, event, T) == (idle, [])
     listening, _ = run([Pressed(1.0)])
     assert transition(listening, Pressed(1.1), T) == (listening, [])
+
+
+def test_idle_announcement_without_text_is_the_ready_earcon_alone() -> None:
+    state, fx = transition(State(), Announce(), T)
+    assert state == State() and fx == [PlayEarcon(Earcon.READY)]
+
+
+def test_spoken_announcement_is_a_turn_a_press_can_interrupt() -> None:
+    state, fx = transition(State(), Announce("Hello."), T)
+    assert state.phase is Phase.SPEAKING and state.turn == 1
+    assert fx == [PlayEarcon(Earcon.READY), SetLed(LedMode.SPEAKING), Speak(1, "Hello.")]
+    state, fx = transition(state, Pressed(5.0), T)
+    assert state.phase is Phase.LISTENING and state.turn == 2
+    assert StopSpeaking() in fx and TurnEnded(1, "interrupted") in fx
+
+
+def test_error_announcement_is_spoken_as_an_error() -> None:
+    state, fx = transition(State(), Announce("Bad config.", is_error=True), T)
+    assert state.phase is Phase.ERROR
+    # The error earcon comes with Speak(is_error=True), as for any error answer.
+    assert fx == [SetLed(LedMode.ERROR), Speak(1, "Bad config.", is_error=True)]
+    state, fx = transition(state, SpeechDone(1), T)
+    assert state.phase is Phase.IDLE and TurnEnded(1, "error") in fx
+
+
+def test_announcement_never_talks_over_the_user() -> None:
+    listening, _ = transition(State(), Pressed(1.0), T)
+    assert transition(listening, Announce("Hello."), T) == (listening, [])

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from device.earcons import earcon
 from device.service import Notifier, Watchdog
+from device.states import Earcon
+from hardware.pcm import read_wav
 
 
 @pytest.fixture
@@ -82,3 +88,108 @@ def test_companion_run_reports_ready_and_stops_cleanly(
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def _run_until(
+    env: dict[str, str], marker: str, timeout: float = 180
+) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """``companion -v run`` until ``marker`` is logged, then SIGTERM; its log lines."""
+    exe = Path(sys.executable).with_name("companion")
+    proc = subprocess.Popen(
+        [str(exe), "-v", "run"], env=env, stderr=subprocess.PIPE, text=True, bufsize=1
+    )
+    lines: list[str] = []
+    seen = threading.Event()
+
+    def read() -> None:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            lines.append(line.rstrip())
+            if marker in line:
+                seen.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        seen.wait(timeout)
+        proc.send_signal(signal.SIGTERM)
+        # Generous: the CI machine may be busy with other work.
+        proc.wait(timeout=120)
+        reader.join(10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert seen.is_set(), f"{marker!r} never logged:\n" + "\n".join(lines)
+    done = subprocess.CompletedProcess(proc.args, proc.returncode, "", "\n".join(lines))
+    return done, lines
+
+
+def _device_env(tmp_path: Path, config: str) -> dict[str, str]:
+    (tmp_path / "companion.toml").write_text(config)
+    env = {k: v for k, v in os.environ.items() if k not in ("NOTIFY_SOCKET", "WATCHDOG_USEC")}
+    return {
+        **env,
+        "COMPANION_CONFIG": str(tmp_path / "companion.toml"),
+        "STATE_DIRECTORY": str(tmp_path / "state"),
+    }
+
+
+def test_scripted_questions_are_answered_and_the_volume_is_remembered(tmp_path: Path) -> None:
+    config = """
+[device]
+hardware = "fake"
+[vision]
+warm_up = false
+[fake]
+paced = false
+earpiece_wav = "{wav}"
+questions = {questions}
+"""
+    env = _device_env(
+        tmp_path,
+        config.format(
+            wav=tmp_path / "ear.wav", questions='["What time is it?", "Turn the volume up."]'
+        ),
+    )
+    done, lines = _run_until(env, "scripted questions done")
+    assert done.returncode == 0, done.stderr
+    turns = [line for line in lines if " turn " in line]
+    assert any("heard 'what time is it'" in t and "time:" in t for t in turns), turns
+    assert any("louder:" in t for t in turns), turns
+    saved = json.loads((tmp_path / "state" / "state.json").read_text())
+    assert saved == {"volume": pytest.approx(0.95)}
+
+    # The earpiece heard the ready earcon before anything else.
+    track, _ = read_wav(tmp_path / "ear.wav")
+    ready = np.trim_zeros(earcon(Earcon.READY, 22050), "f")
+    start = int(np.flatnonzero(track)[0])
+    assert np.array_equal(track[start : start + len(ready)], ready)
+
+    # Restarted (a power pull would do the same): it starts from the saved volume.
+    env = _device_env(
+        tmp_path, config.format(wav=tmp_path / "ear2.wav", questions='["Turn the volume up."]')
+    )
+    done, lines = _run_until(env, "scripted questions done")
+    assert done.returncode == 0, done.stderr
+    assert json.loads((tmp_path / "state" / "state.json").read_text()) == {"volume": 1.0}
+
+
+def test_a_bad_config_file_is_spoken_and_the_device_runs_on_defaults(tmp_path: Path) -> None:
+    env = _device_env(tmp_path, '[device]\nlangauge = "ko"\n')
+    env["COMPANION_HARDWARE"] = "fake"
+    done, lines = _run_until(env, "turn 1 error")
+    assert done.returncode == 0, done.stderr
+    assert any("running on the default settings" in line for line in lines), lines
+    said = next(line for line in lines if "announced:" in line)
+    assert "mistake in companion.toml" in said and "'device.language'" in said
+    assert str(tmp_path) not in said  # the path is for the log, not the ear
+
+
+def test_an_absent_config_file_is_not_an_error(tmp_path: Path) -> None:
+    env = _device_env(tmp_path, "")
+    (tmp_path / "companion.toml").unlink()
+    env["COMPANION_HARDWARE"] = "fake"
+    done, lines = _run_until(env, "press the talk button")
+    assert done.returncode == 0, done.stderr
+    assert any("not found: using the default settings" in line for line in lines), lines
+    assert not any("ERROR" in line for line in lines), lines

@@ -1,0 +1,98 @@
+"""``companion run``: the device itself, as systemd runs it on the image.
+
+Start-up order matters to someone holding a device with no screen:
+
+1. The config file is read.  A bad one does not stop the device: it runs on
+   the defaults and *says* what is wrong (error earcon and a spoken line),
+   because the journal is out of reach without SSH.
+2. The device opens (models, hardware), then tells systemd it is ready, and
+   plays the ready earcon: from then on the talk button works.
+3. While it runs, every turn is one journal line, and the watchdog is pinged
+   only while the runtime loop answers.
+
+With ``[fake] questions`` set, a scripted finger asks them once the device is
+ready; the QEMU smoke image proves a whole boot this way.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from device.ask import hold_and_speak, synthesised_question
+from device.assistant import Device, open_device
+from device.config import Config
+from device.errors import CompanionError
+from device.runtime import TurnRecord
+from device.service import Notifier, Watchdog
+from device.state import StateStore, state_directory
+
+log = logging.getLogger("companion")
+
+#: How long an announcement may take to be spoken before scripted questions start anyway.
+ANNOUNCEMENT_TIMEOUT_S = 60.0
+
+
+def config_problem_speech(message: str, path: str) -> str:
+    """The spoken form of a config error: what is wrong, without the file's full path."""
+    detail = message.removeprefix(f"{path}: ")
+    return f"There's a mistake in companion.toml, so I'm using the default settings. {detail}."
+
+
+def turn_summary(rec: TurnRecord) -> str:
+    """One journal line per turn: what was heard, what was answered, how fast."""
+    parts = [f"turn {rec.turn} {rec.outcome or 'ended'}"]
+    if rec.heard:
+        parts.append(f"heard {rec.heard!r}")
+    if rec.answer:
+        parts.append(f"{rec.intent or 'answer'}: {rec.answer!r}")
+    first_audio = rec.timings_ms.get("release_to_first_audio")
+    if first_audio is not None:
+        parts.append(f"release to first audio {first_audio:.0f} ms")
+    return "; ".join(parts)
+
+
+def _ask_scripted(device: Device, questions: tuple[str, ...], *, announced: bool) -> None:
+    try:
+        if announced:  # the spoken announcement is a turn of its own: let it finish
+            device.next_turn(ANNOUNCEMENT_TIMEOUT_S)
+        for text in questions:
+            hold_and_speak(device, synthesised_question(device, text))
+        log.info("scripted questions done: %d asked", len(questions))
+    except (CompanionError, TimeoutError) as exc:
+        log.error("scripted questions stopped: %s", exc)
+
+
+def run_device(cfg: Config, *, stop: threading.Event, config_problem: str | None = None) -> None:
+    """Run until ``stop`` is set; ``config_problem`` is spoken once at start."""
+    notifier = Notifier()
+    directory = state_directory()
+    store = StateStore(directory) if directory is not None else None
+    # On a real device a missing camera must not keep it from talking.
+    device = open_device(cfg, camera_required=False, store=store)
+    device.runtime.on_turn = lambda rec: log.info("%s", turn_summary(rec))
+    with device:
+        status = f"ready: {device.hardware.kind} hardware, language {cfg.device.language}"
+        log.info("%s; press the talk button", status)
+        notifier.ready(status)
+        if config_problem is not None:
+            log.error("announced: %s", config_problem)
+        device.runtime.announce(config_problem or "", is_error=config_problem is not None)
+        watchdog = Watchdog(notifier, device.runtime.is_alive)
+        watchdog.start()
+        questions = cfg.fake.questions if device.hardware.fake is not None else ()
+        if cfg.fake.questions and not questions:
+            log.warning("[fake] questions ignored: the hardware is real")
+        if questions:
+            threading.Thread(
+                target=_ask_scripted,
+                args=(device, questions),
+                kwargs={"announced": config_problem is not None},
+                name="scripted-questions",
+                daemon=True,
+            ).start()
+        try:
+            stop.wait()
+        finally:
+            notifier.stopping()
+            watchdog.stop()

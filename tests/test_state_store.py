@@ -1,0 +1,54 @@
+"""The state file: atomic saves that survive a power pull, and loud-but-safe failures."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from device.state import STATE_FILE, SavedState, StateStore, state_directory
+
+
+def test_nothing_saved_means_defaults(tmp_path: Path) -> None:
+    assert StateStore(tmp_path / "absent").load() == SavedState()
+
+
+def test_save_then_load_round_trips_and_leaves_no_temporary_files(tmp_path: Path) -> None:
+    store = StateStore(tmp_path / "state")
+    store.save(SavedState(volume=0.95))
+    assert StateStore(tmp_path / "state").load() == SavedState(volume=0.95)
+    assert sorted(p.name for p in (tmp_path / "state").iterdir()) == [STATE_FILE]
+
+
+def test_a_torn_or_foreign_file_is_set_aside_not_trusted(tmp_path: Path) -> None:
+    (tmp_path / STATE_FILE).write_bytes(b'{"volume": 0.9')  # cut off mid-write
+    assert StateStore(tmp_path).load() == SavedState()
+    assert (tmp_path / (STATE_FILE + ".corrupt")).exists()
+    for bad in ('{"volume": 7}', '["volume"]', '{"volume": "loud"}', "\xff"):
+        (tmp_path / STATE_FILE).write_text(bad, encoding="latin-1")
+        assert StateStore(tmp_path).load() == SavedState(), bad
+
+
+def test_background_saves_land_in_order(tmp_path: Path) -> None:
+    store = StateStore(tmp_path)
+    for step in range(1, 21):
+        store.save_in_background(SavedState(volume=step / 20))
+    store.wait()
+    assert json.loads((tmp_path / STATE_FILE).read_text()) == {"volume": 1.0}
+
+
+def test_a_full_or_failing_card_is_logged_not_raised(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A file where the directory should be fails for root too.
+    (tmp_path / "state").write_text("not a directory")
+    StateStore(tmp_path / "state").save(SavedState(volume=0.5))
+    assert "could not save" in caplog.text
+
+
+def test_state_directory_prefers_systemds() -> None:
+    env = {"STATE_DIRECTORY": "/var/lib/companion:/var/lib/other", "COMPANION_STATE_DIR": "/x"}
+    assert state_directory(env) == Path("/var/lib/companion")
+    assert state_directory({"COMPANION_STATE_DIR": "/x"}) == Path("/x")
+    assert state_directory({}) is None
