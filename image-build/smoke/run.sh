@@ -85,12 +85,16 @@ boot_and_check() {
 boot_and_check "$OUT/serial-boot1.log"
 # boot.sh killed QEMU the moment SMOKE-PASS appeared: no shutdown, as when a
 # pocket device's battery is pulled.  Boot again and check it all again,
-# this time with an SSH key dropped onto the boot partition, as a user would
-# from a PC: SSH must come up with a host key made on the device.
+# this time with an SSH key and Wi-Fi settings dropped onto the boot
+# partition, as a user would from a PC: SSH must come up with a host key made
+# on the device.
 rm -f "$OUT/smoke_key" "$OUT/smoke_key.pub"
 ssh-keygen -q -t ed25519 -N "" -C smoke -f "$OUT/smoke_key"
 boot_offset=$(($(partx -g -o START -n 1 "$OUT/smoke.img") * 512))
 MTOOLS_SKIP_CHECK=1 mcopy -o -i "$OUT/smoke.img@@$boot_offset" "$OUT/smoke_key.pub" ::/ssh_authorized_keys
+# And Wi-Fi settings (the smoke image has no NetworkManager: the check is that
+# they reach /run, where NetworkManager reads them, with owner-only access).
+MTOOLS_SKIP_CHECK=1 mcopy -o -i "$OUT/smoke.img@@$boot_offset" "$GUEST/wifi.nmconnection" ::/wifi.nmconnection
 boot_and_check "$OUT/serial-boot2.log"
 grep -q "SMOKE ssh.service: active" "$OUT/serial-boot2.log" \
     || die "the second boot did not turn SSH on with the boot partition's key"
