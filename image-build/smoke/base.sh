@@ -70,8 +70,9 @@ usage() {
 
 # apt-get inside the chroot.  --force-confold keeps the config files this
 # script wrote before the package that owns them was installed (the
-# raspi-firmware defaults); --no-install-recommends matches pi-gen and keeps
-# apparmor & co. off the image.
+# raspi-firmware defaults); --no-install-recommends keeps apparmor & co. off
+# the image.  (pi-gen installs 00-packages with recommends; the device needs
+# none of them, and mmdebstrap's --include takes none either.)
 chroot_apt_install() {
 	local root=$1
 	shift
