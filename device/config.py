@@ -35,7 +35,7 @@ class DeviceConfig:
     language: Literal["en", "ko"] = "en"
     """Language the device listens and answers in."""
     hardware: Literal["pi", "fake", "auto"] = "auto"
-    """Hardware backend: "pi", "fake", or "auto" (pi if it loads, else fake)."""
+    """Hardware backend: "pi", "fake", or "auto" (pi on a Raspberry Pi, else fake)."""
 
 
 @dataclass(frozen=True)

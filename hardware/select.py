@@ -1,9 +1,11 @@
 """Choose and open a hardware backend, the way gpiozero chooses pin factories.
 
 ``pi`` opens the real adapters and fails fast, with a one-line reason, if any
-of them cannot load.  ``fake`` opens the fakes.  ``auto`` tries ``pi`` and
-falls back to ``fake`` with a logged warning.  The ``COMPANION_HARDWARE``
-environment variable, when set, is the default choice.
+of them cannot load.  ``fake`` opens the fakes.  ``auto`` is ``pi`` on a
+Raspberry Pi and otherwise tries ``pi`` and falls back to ``fake`` with a
+logged warning: on a Pi a missing sound card or GPIO chip is an error to
+report, never a reason to run deaf and mute on fakes.  The
+``COMPANION_HARDWARE`` environment variable, when set, is the default choice.
 """
 
 from __future__ import annotations
@@ -178,11 +180,26 @@ def open_fake(settings: HardwareSettings) -> HardwareSet:
     return HardwareSet("fake", camera, button, led, mic, ear, fake=controls)
 
 
+#: The board's name, as the firmware's device tree gives it.
+DEVICE_TREE_MODEL = Path("/proc/device-tree/model")
+
+
+def is_raspberry_pi(model: Path = DEVICE_TREE_MODEL) -> bool:
+    try:
+        return "Raspberry Pi" in model.read_text(errors="replace")
+    except OSError:
+        return False
+
+
 def open_hardware(
-    kind: BackendName, settings: HardwareSettings, *, camera_required: bool = True
+    kind: BackendName,
+    settings: HardwareSettings,
+    *,
+    camera_required: bool = True,
+    model: Path = DEVICE_TREE_MODEL,
 ) -> HardwareSet:
-    """Open ``kind``; ``auto`` falls back from ``pi`` to ``fake`` with a warning."""
-    if kind == "pi":
+    """Open ``kind``; ``auto`` is ``pi`` on a Pi, else ``pi`` falling back to ``fake``."""
+    if kind == "pi" or (kind == "auto" and is_raspberry_pi(model)):
         return open_pi(settings, camera_required=camera_required)
     if kind == "fake":
         return open_fake(settings)

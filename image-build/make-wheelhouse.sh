@@ -23,6 +23,9 @@ if [ -x "$REPO/.venv/bin/python" ]; then PIP=("$REPO/.venv/bin/python" "${PIP[@]
 
 mkdir -p "$OUT"
 rm -f "$OUT"/pocket_companion-*.whl
+# setuptools builds in the source tree's build/ and does not empty it first:
+# a module deleted since the last build would still ship.
+rm -rf "$REPO/build"
 "${PIP[@]}" wheel --no-deps --wheel-dir "$OUT" "$REPO"
 
 # srt (vosk's subtitle helper) ships only as a source package.  It is pure

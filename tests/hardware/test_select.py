@@ -42,6 +42,17 @@ def test_auto_falls_back_to_fake_and_says_so(caplog: pytest.LogCaptureFixture) -
     assert any("using fake hardware" in r.getMessage() for r in caplog.records)
 
 
+@pytest.mark.skipif(_pi_loads(), reason="this machine has Pi hardware")
+def test_auto_on_a_raspberry_pi_never_falls_back_to_fakes(tmp_path: Path) -> None:
+    model = tmp_path / "model"
+    model.write_bytes(b"Raspberry Pi Zero 2 W Rev 1.0\x00")
+    with pytest.raises(BackendUnavailable):
+        open_hardware("auto", HardwareSettings(fake_camera=SCENE), model=model)
+    model.write_bytes(b"QEMU virt\x00")
+    with open_hardware("auto", HardwareSettings(fake_camera=SCENE), model=model) as hw:
+        assert hw.kind == "fake"
+
+
 def test_fake_without_a_camera_source_is_a_camera_error() -> None:
     with pytest.raises(CameraError, match="needs an image"):
         open_hardware("fake", HardwareSettings(fake_camera=None))
