@@ -254,19 +254,32 @@ def load_config(path: str | Path | None = None, *, base: str | Path | None = Non
                 merged[name] = table
     if not sources:
         return Config()
-    return _build(merged, source=sources[-1] if path is not None else sources[0])
+    # A mistake is reported against the file on top (the user's, if given).
+    return _build(merged, source=sources[-1])
 
 
-def board_profile(meminfo: Path = Path("/proc/meminfo")) -> Path | None:
+MEMINFO = Path("/proc/meminfo")
+
+
+def meminfo_mb(field: str, meminfo: Path = MEMINFO) -> float:
+    """One ``/proc/meminfo`` figure ("MemTotal", "MemAvailable") in MB; OSError if absent."""
+    for line in meminfo.read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name == field:
+            try:
+                return int(value.split()[0]) / 1024
+            except (ValueError, IndexError):
+                break
+    raise OSError(f"cannot read {field} from {meminfo}")
+
+
+def board_profile(meminfo: Path = MEMINFO) -> Path | None:
     """The profile this board needs under the user's config: the Zero 2 W's on small boards."""
     try:
-        for line in meminfo.read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                total_mb = int(line.split()[1]) // 1024
-                return PROFILES_DIR / "pi-zero-2w.toml" if total_mb < SMALL_BOARD_MB else None
-    except (OSError, ValueError, IndexError):
-        pass
-    return None
+        total_mb = meminfo_mb("MemTotal", meminfo)
+    except OSError:
+        return None
+    return PROFILES_DIR / "pi-zero-2w.toml" if total_mb < SMALL_BOARD_MB else None
 
 
 def describe_fields() -> list[tuple[str, object, str]]:

@@ -10,10 +10,9 @@ import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from device.assistant import DEFAULT_SCENE, english_vosk_dir, hardware_settings
-from device.config import Config
+from device.config import Config, meminfo_mb
 from device.errors import CompanionError
 from hardware.errors import HardwareError
 from hardware.pcm import rms
@@ -36,13 +35,6 @@ def _run(name: str, fn: Callable[[], str]) -> Check:
         return Check(name, True, fn())
     except (CompanionError, HardwareError, OSError, ImportError) as exc:
         return Check(name, False, str(exc))
-
-
-def _available_mb() -> float:
-    for line in Path("/proc/meminfo").read_text().splitlines():
-        if line.startswith("MemAvailable:"):
-            return int(line.split()[1]) / 1024
-    raise OSError("cannot read MemAvailable from /proc/meminfo")
 
 
 def _check_camera(cfg: Config, real: bool) -> str:
@@ -134,7 +126,7 @@ def _check_vision(cfg: Config) -> str:
 
 
 def _check_memory(cfg: Config) -> str:
-    avail = _available_mb()
+    avail = meminfo_mb("MemAvailable")
     need = NEEDED_MB[cfg.device.language]
     if avail < need:
         raise CompanionError(
