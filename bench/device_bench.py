@@ -15,6 +15,7 @@ No figure here is asserted: this is a measurement, not a test.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import statistics
 import subprocess
@@ -26,7 +27,6 @@ import numpy as np
 
 from device.ask import hold_and_speak
 from device.assistant import open_device
-from device.cli import limit_malloc_arenas
 from device.config import Config
 from hardware.pcm import resample
 from hardware.ports import MIC_RATE
@@ -41,8 +41,6 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    import os
-
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
@@ -104,7 +102,8 @@ def bench_latency(runs: int, idle_s: float) -> None:
     )
 
 
-def bench_demo_rss(config: Path | None = None) -> None:
+def bench_demo_rss(config: Path | None = None, *, arenas: int | None = None) -> None:
+    """Peak RSS of the English demo; ``arenas`` caps glibc's malloc arenas for it."""
     exe = Path(sys.executable).with_name("companion")
     args = [
         str(exe),
@@ -123,14 +122,18 @@ def bench_demo_rss(config: Path | None = None) -> None:
         f"subprocess.run({args!r}, check=True, stdout=subprocess.DEVNULL)\n"
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
     )
+    env = dict(os.environ)
+    if arenas is not None:
+        env["MALLOC_ARENA_MAX"] = str(arenas)  # glibc's own tunable, read at start
     t0 = time.monotonic()
     out = subprocess.run(
-        [sys.executable, "-S", "-c", launcher], check=True, capture_output=True, text=True
+        [sys.executable, "-S", "-c", launcher], check=True, capture_output=True, text=True, env=env
     )
     peak_mb = int(out.stdout.split()[-1]) / 1024
     profile = f" --config {config.name}" if config else ""
+    cap = f"MALLOC_ARENA_MAX={arenas} " if arenas is not None else ""
     print(
-        f"peak RSS of `companion{profile} demo --lang en`: {peak_mb:.0f} MB "
+        f"peak RSS of `{cap}companion{profile} demo --lang en`: {peak_mb:.0f} MB "
         f"(demo took {time.monotonic() - t0:.0f} s)"
     )
 
@@ -141,12 +144,13 @@ def main() -> None:
     ap.add_argument("--idle-seconds", type=float, default=10.0)
     ap.add_argument("--skip-demo", action="store_true")
     args = ap.parse_args()
-    limit_malloc_arenas()  # as `companion` does, before any thread starts
     print(f"machine: {machine()}")
     bench_latency(args.runs, args.idle_seconds)
     if not args.skip_demo:
-        bench_demo_rss()
-        bench_demo_rss(Path(__file__).parents[1] / "device" / "profiles" / "pi-zero-2w.toml")
+        zero = Path(__file__).parents[1] / "device" / "profiles" / "pi-zero-2w.toml"
+        for arenas in (None, 1):
+            bench_demo_rss(arenas=arenas)
+            bench_demo_rss(zero, arenas=arenas)
 
 
 if __name__ == "__main__":

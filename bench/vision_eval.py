@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from device.vision.compose import merge_same_object
 from device.vision.detector import ObjectDetector
+from device.vision.grouping import merge_same_object
 from hardware.fake.camera import read_image
 
 SCENES = Path(__file__).parents[1] / "device" / "scenes"

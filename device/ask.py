@@ -16,7 +16,8 @@ import numpy as np
 from device.assistant import Device, load_engines, open_device, registry_for
 from device.config import Config
 from device.errors import CompanionError
-from device.runtime import TurnRecord
+from device.states import Phase
+from device.turns import TurnRecord
 from hardware.errors import AudioFormatError
 from hardware.pcm import read_wav, resample, write_wav
 from hardware.ports import MIC_RATE, Pcm
@@ -44,9 +45,7 @@ def synthesised_question(device: Device, text: str) -> Pcm:
 
 def press_speak_release(device: Device, question: Pcm) -> None:
     """Press, speak ``question`` while holding, and release just after it."""
-    fake = device.hardware.fake
-    if fake is None:
-        raise CompanionError("asking needs the fake hardware (a mock button and microphone)")
+    fake = device.hardware.scripted()
     fake.microphone.queue_utterance(question)
     fake.presser.press()
     speech_s = len(question) / MIC_RATE
@@ -54,10 +53,17 @@ def press_speak_release(device: Device, question: Pcm) -> None:
         raise CompanionError("the fake microphone did not deliver the question in time")
     time.sleep(RELEASE_AFTER_S if device.cfg.fake.paced else 0.05)
     # A question shorter than a tap would be taken for a tap: hold long enough.
-    held = time.monotonic() - device.runtime.state.pressed_at
+    held = time.monotonic() - device.runtime.view.state.pressed_at
     if held < device.cfg.button.tap_max:
         time.sleep(device.cfg.button.tap_max - held + 0.05)
     fake.presser.release()
+
+
+def wait_until_speaking(device: Device, timeout: float) -> bool:
+    """Wait until the answer's first sentence is in the earpiece (False on timeout)."""
+    return device.runtime.wait_until(
+        lambda view: view.state.phase is Phase.SPEAKING and "first_audio" in view.marks, timeout
+    )
 
 
 def hold_and_speak(device: Device, question: Pcm) -> TurnRecord:

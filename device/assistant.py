@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from device import states as st
 from device.config import Config
-from device.errors import ModelError
-from device.runtime import DeviceContext, Responder, Runtime, TurnRecord
+from device.language import Language
+from device.runtime import Responder, Runtime
+from device.saved_settings import SavedState, StateStore
 from device.skills.registry import SkillRegistry, default_registry
-from device.speech.base import Language, Recognizer, Synthesizer
+from device.speech.base import Recognizer, RecognizerSettings, Synthesizer
 from device.speech.factory import open_recognizer, open_synthesizer
-from device.speech.models import default_models_root, installed_model_dir
-from device.state import SavedState, StateStore
+from device.turns import Clock, TurnRecord, local_now
 from device.vision.pipeline import VisionPipeline
 from hardware.select import BackendName, HardwareSet, HardwareSettings, open_hardware
 
@@ -53,17 +54,14 @@ def timing(cfg: Config) -> st.Timing:
 
 
 def english_vosk_dir(cfg: Config) -> Path | None:
-    """The configured English Vosk model, else a fetched one, else None (PocketSphinx)."""
-    if cfg.speech.vosk_model_dir:
-        path = Path(cfg.speech.vosk_model_dir)
-        if not path.is_dir():
-            # Asked for explicitly: silently using another engine would hide the typo.
-            raise ModelError(
-                f"speech.vosk_model_dir: no model folder at {path} "
-                "(fix the path, or run `companion models fetch`)"
-            )
-        return path
-    return installed_model_dir("vosk-en", default_models_root())
+    """The configured English Vosk model, else a fetched one, else None (PocketSphinx).
+
+    ModelError if ``speech.vosk_model_dir`` names a folder that is not there.
+    """
+    from device.speech.vosk_engine import find_model
+
+    chosen = Path(cfg.speech.vosk_model_dir) if cfg.speech.vosk_model_dir else None
+    return find_model("en", model_dir=chosen, models_root=None)
 
 
 @dataclass
@@ -82,13 +80,16 @@ class Engines:
 
 def load_engines(cfg: Config, registry: SkillRegistry, language: Language | None = None) -> Engines:
     lang: Language = language or cfg.device.language
-    t0 = time.perf_counter()
-    recognizer = open_recognizer(
+    # speech.vosk_model_dir is the English model: Korean's comes in its package.
+    vosk_dir = cfg.speech.vosk_model_dir if lang == "en" else ""
+    settings = RecognizerSettings(
         language=lang,
-        phrases=registry.grammar_phrases(lang),
-        vosk_model_dir=english_vosk_dir(cfg) if lang == "en" else None,
+        phrases=tuple(registry.grammar_phrases(lang)),
         free_form_fallback=cfg.speech.free_form_fallback,
+        vosk_model_dir=Path(vosk_dir) if vosk_dir else None,
     )
+    t0 = time.perf_counter()
+    recognizer = open_recognizer(settings, recognizer=cfg.speech.recognizer)
     t1 = time.perf_counter()
     try:
         synthesizer = open_synthesizer(language=lang, english_voice=cfg.speech.english_voice)
@@ -117,6 +118,7 @@ class Device:
         eyes: VisionPipeline | None = None,
         own_engines: bool = True,
         store: StateStore | None = None,
+        clock: Clock = local_now,
     ) -> None:
         self.hardware = hardware
         self.store = store
@@ -128,15 +130,9 @@ class Device:
         self._own_engines = own_engines  # tests share one loaded set across devices
         self.registry = registry
         self.cfg = cfg
-        self.context = DeviceContext(
-            None,
-            language=engines.language,
-            capture=hardware.camera.capture,
-            volume=volume,
-        )
         responder = Responder(
-            respond=lambda text: registry.respond(self.context, text),
-            describe=lambda: registry.answer_with("see", self.context),
+            respond=registry.respond,
+            describe=lambda ctx: registry.answer_with("see", ctx),
         )
         self.runtime = Runtime(
             hardware=hardware,
@@ -144,15 +140,16 @@ class Device:
             synthesizer=engines.synthesizer,
             responder=responder,
             timing=timing(cfg),
+            language=engines.language,
             volume=volume,
-            on_press=self._look_ahead if eyes is not None and cfg.vision.speculate else None,
+            clock=clock,
+            look_ahead=self._look_ahead if eyes is not None and cfg.vision.speculate else None,
             on_volume=self._remember_volume if store is not None else None,
         )
-        self.context.bind(self.runtime)
 
-    def _look_ahead(self) -> None:
+    def _look_ahead(self) -> Callable[[], None]:
         assert self.eyes is not None
-        self.eyes.prefetch(self.hardware.camera.capture)
+        return self.eyes.prefetch(self.hardware.camera.capture)
 
     def _remember_volume(self, volume: float) -> None:
         assert self.store is not None
@@ -189,13 +186,13 @@ class Device:
 def make_eyes(cfg: Config) -> VisionPipeline:
     v = cfg.vision
     return VisionPipeline(
-        threads=v.threads or None, read_text=v.read_text, faces=v.faces, max_words=v.max_words
+        threads=v.threads or None, read_text=v.read_text, faces=v.faces
     )
 
 
 def registry_for(cfg: Config, eyes: VisionPipeline | None = None) -> SkillRegistry:
     """The device's skills, with its eyes (vision models load on first use)."""
-    return default_registry(eyes=eyes or make_eyes(cfg))
+    return default_registry(eyes=eyes or make_eyes(cfg), max_words=cfg.vision.max_words)
 
 
 def open_device(

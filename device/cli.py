@@ -21,7 +21,7 @@ from typing import Any
 from device import __version__
 from device.config import Config, board_profile, load_config
 from device.errors import CompanionError, ConfigError
-from device.speech.base import LANGUAGES
+from device.language import LANGUAGES
 from hardware.errors import HardwareError
 from hardware.select import BACKENDS, default_backend
 
@@ -90,19 +90,22 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_describe(args: argparse.Namespace) -> int:
     from device.assistant import make_eyes
+    from device.language.scene import describe
     from hardware.fake.camera import read_image
 
     cfg = _config(args)
     frame = read_image(args.image)
     eyes = make_eyes(cfg)
     eyes.warm_up()  # so timings_ms measures looking, not loading
-    report = eyes.look(frame, language=cfg.device.language)
+    report = eyes.look(frame)
+    said = describe(report, cfg.device.language, max_words=cfg.vision.max_words)
     if args.json:
-        print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+        result = {"text": said.text, "detail": said.detail, **report.as_json()}
+        print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
-        print(report.text)
-        if args.more and report.description.detail != report.text:
-            print(report.description.detail)
+        print(said.text)
+        if args.more and said.detail != said.text:
+            print(said.detail)
     return 0
 
 

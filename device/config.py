@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from device.errors import ConfigError
+from device.language import Language
+from hardware.select import BackendName
 
 DEFAULT_CONFIG_PATH = Path(__file__).with_name("companion.toml")
 PROFILES_DIR = Path(__file__).with_name("profiles")
@@ -32,9 +34,9 @@ SMALL_BOARD_MB = 768
 
 @dataclass(frozen=True)
 class DeviceConfig:
-    language: Literal["en", "ko"] = "en"
+    language: Language = "en"
     """Language the device listens and answers in."""
-    hardware: Literal["pi", "fake", "auto"] = "auto"
+    hardware: BackendName = "auto"
     """Hardware backend: "pi", "fake", or "auto" (pi on a Raspberry Pi, else fake)."""
 
 
@@ -103,12 +105,22 @@ class CameraConfig:
 
 @dataclass(frozen=True)
 class SpeechConfig:
+    recognizer: str = "auto"
+    """Recogniser: "auto" (Korean: Vosk; English: Vosk if a model is there, else PocketSphinx),
+    or one engine by name, e.g. "pocketsphinx" or "vosk"."""
     vosk_model_dir: str = ""
     """English Vosk model directory; "" uses the fetched one if present, else PocketSphinx."""
     free_form_fallback: bool = True
     """When the command grammar does not fit, fall back to free-form recognition."""
     english_voice: Literal["piper", "espeak"] = "piper"
     """English voice: "piper" (natural, ~150 MB) or "espeak" (robotic, a few MB)."""
+
+    def __post_init__(self) -> None:
+        # A str checked against the registry, not a Literal, so that adding an
+        # engine is one registry line; the registry imports no engine.
+        from device.speech.registry import check_recognizer_name
+
+        check_recognizer_name(self.recognizer)
 
 
 @dataclass(frozen=True)

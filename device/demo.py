@@ -16,12 +16,16 @@ from pathlib import Path
 
 import numpy as np
 
-from device.ask import hold_and_speak, press_speak_release, synthesised_question
+from device.ask import (
+    hold_and_speak,
+    press_speak_release,
+    synthesised_question,
+    wait_until_speaking,
+)
 from device.assistant import Device, open_device
 from device.config import Config
-from device.runtime import TurnRecord
-from device.speech.base import Language
-from device.states import Phase
+from device.language import Language
+from device.turns import TurnRecord
 from hardware.ports import MIC_RATE, Pcm
 
 QUESTIONS: dict[Language, dict[str, str]] = {
@@ -56,8 +60,7 @@ class Scene:
 
 
 def _double_press(device: Device) -> list[TurnRecord]:
-    assert device.hardware.fake is not None
-    device.hardware.fake.presser.double_press()
+    device.hardware.scripted().presser.double_press()
     return [device.next_turn(60)]
 
 
@@ -68,10 +71,8 @@ def _silent_hold(device: Device) -> list[TurnRecord]:
 def _barge_in(device: Device, first: Pcm, second: Pcm) -> list[TurnRecord]:
     """Ask, and while the answer is playing, press again and ask something else."""
     press_speak_release(device, first)
-    deadline = time.monotonic() + 30
-    while device.runtime.state.phase is not Phase.SPEAKING and time.monotonic() < deadline:
-        time.sleep(0.02)
-    time.sleep(0.6)  # let a little of the answer play before interrupting
+    if wait_until_speaking(device, 30):
+        time.sleep(0.6)  # let a little of the answer play before interrupting
     press_speak_release(device, second)
     # The interrupted turn ended at the second press, so it comes out first.
     return [device.next_turn(60), device.next_turn(60)]
@@ -102,8 +103,7 @@ def run_demo(cfg: Config, *, out_dir: Path) -> int:
     print(f"Pocket Companion demo: fake hardware, real engines, language {lang}")
     t0 = time.perf_counter()
     with open_device(cfg, backend="fake") as device:
-        fake = device.hardware.fake
-        assert fake is not None
+        fake = device.hardware.scripted()
         eng = device.engines
         print(
             f"  camera    : {device.cfg.fake.camera or 'built-in scene'} "

@@ -1,6 +1,8 @@
 """``companion doctor``: check each part of the device and say what is wrong, plainly.
 
-Each check opens one part on its own, so one broken part does not hide the
+The hardware is chosen and opened exactly as ``companion run`` does it
+(:mod:`hardware.select`: the same backend resolution, the same adapters with
+the same arguments), but part by part, so one broken part does not hide the
 state of the others.  Exit status is 0 only when every check passed.
 """
 
@@ -10,17 +12,28 @@ import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
-from device.assistant import DEFAULT_SCENE, english_vosk_dir, hardware_settings
+from device.assistant import english_vosk_dir, hardware_settings
 from device.config import Config, meminfo_mb
 from device.errors import CompanionError
-from hardware.errors import HardwareError
+from hardware.errors import BackendUnavailable, HardwareError
 from hardware.pcm import rms
-from hardware.select import BackendName
+from hardware.ports import Button, Camera, Earpiece, Microphone, Resource, StatusLed
+from hardware.select import (
+    BackendName,
+    PartName,
+    open_fake,
+    pi_part_openers,
+    resolve_backend,
+)
 
-#: Memory the configured language needs, measured (see README): English
-#: (PocketSphinx + Piper) peaks near 200 MB, Korean (Vosk ko) near 650 MB.
-NEEDED_MB = {"en": 300, "ko": 750}
+#: Peak memory of the whole device, measured on the demo (README, "Measured
+#: figures"), rounded up: English with Piper (the defaults) 487 MB, English
+#: with espeak-ng (the Pi Zero 2 W profile) 320 MB, Korean (the Vosk Korean
+#: model alone is about 570 MB) 750 MB.
+NEEDED_MB = {"en": {"piper": 500, "espeak": 340}, "ko": {"piper": 750, "espeak": 750}}
 
 
 @dataclass
@@ -37,62 +50,87 @@ def _run(name: str, fn: Callable[[], str]) -> Check:
         return Check(name, False, str(exc))
 
 
-def _check_camera(cfg: Config, real: bool) -> str:
-    settings = hardware_settings(cfg)
-    if real:
-        from hardware.pi.camera import PiCamera
+# ------------------------------------------------------------------ port checks
 
-        cam_ctx = PiCamera(width=settings.camera_size[0], height=settings.camera_size[1])
-    else:
-        from hardware.fake.camera import FileCamera
 
-        cam_ctx = FileCamera(source=settings.fake_camera or DEFAULT_SCENE)  # type: ignore[assignment]
-    with cam_ctx as cam:
-        frame = cam.capture()
+def _check_camera(camera: Camera) -> str:
+    frame = camera.capture()
     h, w = frame.shape[:2]
     return f"delivers {w}x{h} frames (mean level {frame.mean():.0f}/255)"
 
 
-def _check_audio(cfg: Config, real: bool) -> str:
-    if not real:
-        return "fake microphone and earpiece (WAV files)"
-    from hardware.pi.audio import SoundDeviceEarpiece, SoundDeviceMicrophone
-
-    mic_dev = cfg.audio.input_device or None
-    ear_dev = cfg.audio.output_device or None
-    with SoundDeviceMicrophone(device=mic_dev) as mic:
-        mic.start()
+def _check_microphone(mic: Microphone) -> str:
+    mic.start()
+    try:
         end, level = time.monotonic() + 0.5, 0.0
         while time.monotonic() < end:
             chunk = mic.read(0.2)
             if chunk is not None:
                 level = max(level, rms(chunk))
+    finally:
         mic.stop()
-    with SoundDeviceEarpiece(device=ear_dev, sample_rate=cfg.audio.output_rate):
-        pass
     quiet = " (very quiet: is the mic connected?)" if level < 5 else ""
-    return (
-        f"microphone opens, level {level:.0f}{quiet}; earpiece opens at {cfg.audio.output_rate} Hz"
-    )
+    return f"opens, level {level:.0f}{quiet}"
 
 
-def _check_gpio(cfg: Config, real: bool) -> str:
-    from hardware.fake.gpio import mock_pin_factory
-    from hardware.pi.gpio import GpioButton, GpioLed, default_pin_factory
+def _check_earpiece(ear: Earpiece) -> str:
+    return f"opens at {ear.sample_rate} Hz"
 
-    factory = default_pin_factory() if real else mock_pin_factory()
-    with (
-        GpioButton(
-            pin=cfg.button.pin,
-            bounce_time=cfg.button.bounce_time,
-            hold_time=cfg.button.hold_time,
-            pin_factory=factory,
-        ) as button,
-        GpioLed(pin=cfg.led.pin, pwm=cfg.led.pwm, pin_factory=factory),
-    ):
-        state = "pressed (stuck or wired to the wrong pin?)" if button.is_pressed else "released"
-    kind = type(factory).__name__
-    return f"button GPIO{cfg.button.pin} is {state}, LED GPIO{cfg.led.pin} claimed ({kind})"
+
+def _check_button(button: Button) -> str:
+    return "pressed (stuck or wired to the wrong pin?)" if button.is_pressed else "released"
+
+
+def _check_led(led: StatusLed) -> str:
+    return "claimed"
+
+
+#: What to check on each part (the ports' own methods only).
+PART_CHECKS: dict[PartName, Callable[[Any], str]] = {
+    "button": _check_button,
+    "led": _check_led,
+    "microphone": _check_microphone,
+    "earpiece": _check_earpiece,
+    "camera": _check_camera,
+}
+
+
+def _opened(open_part: Callable[[], Resource], check: Callable[[Any], str]) -> str:
+    with open_part() as port:
+        return check(port)
+
+
+def _hardware_checks(cfg: Config, backend: BackendName) -> tuple[str, list[Check]]:
+    """The backend actually checked, and one check per part."""
+    settings = hardware_settings(cfg)
+    kind = resolve_backend(backend)
+    if kind == "auto":  # off a Pi: the real parts if this machine has them, as `run` does
+        try:
+            pi_part_openers(settings)["button"]().close()
+            kind = "pi"
+        except BackendUnavailable as exc:
+            print(f"(no Pi hardware here: {exc}; checking the fake hardware instead)")
+            kind = "fake"
+    if kind == "pi":
+        openers = pi_part_openers(settings)
+        return "pi", [
+            _run(name, partial(_opened, openers[name], check))
+            for name, check in PART_CHECKS.items()
+        ]
+    with open_fake(settings) as hw:
+        ports: dict[PartName, object] = {
+            "button": hw.button,
+            "led": hw.led,
+            "microphone": hw.microphone,
+            "earpiece": hw.earpiece,
+            "camera": hw.camera,
+        }
+        return "fake", [
+            _run(name, partial(check, ports[name])) for name, check in PART_CHECKS.items()
+        ]
+
+
+# ------------------------------------------------------------------ software checks
 
 
 def _check_models(cfg: Config) -> str:
@@ -107,7 +145,8 @@ def _check_models(cfg: Config) -> str:
         )
     finally:
         engines.close()
-    if cfg.device.language == "en" and english_vosk_dir(cfg) is None:
+    chosen_for_me = cfg.speech.recognizer == "auto"
+    if cfg.device.language == "en" and chosen_for_me and english_vosk_dir(cfg) is None:
         msg += "; for better English run `companion models fetch` (needs internet)"
     return msg
 
@@ -125,47 +164,45 @@ def _check_vision(cfg: Config) -> str:
     return f"{len(manifest)} models match their checksums; loaded in {ms:.0f} ms"
 
 
+def needed_mb(cfg: Config) -> int:
+    return NEEDED_MB[cfg.device.language][cfg.speech.english_voice]
+
+
 def _check_memory(cfg: Config) -> str:
     avail = meminfo_mb("MemAvailable")
-    need = NEEDED_MB[cfg.device.language]
+    need = needed_mb(cfg)
     if avail < need:
         raise CompanionError(
-            f"only {avail:.0f} MB free; language {cfg.device.language} "
-            f"needs about {need} MB: close other programs or use a bigger Pi"
+            f"only {avail:.0f} MB free; these settings need about {need} MB at their peak: "
+            "close other programs, use the Pi Zero 2 W profile (English), or a bigger Pi"
         )
-    return f"{avail:.0f} MB available (needs about {need} MB)"
+    return f"{avail:.0f} MB available (these settings peak near {need} MB)"
+
+
+def speaks_with_espeak(cfg: Config) -> bool:
+    """Korean always does; English does with ``english_voice = "espeak"`` (the Zero profile)."""
+    return cfg.device.language == "ko" or cfg.speech.english_voice == "espeak"
 
 
 def _check_espeak(cfg: Config) -> str:
-    if cfg.device.language != "ko":
-        return "not needed for English"
+    if not speaks_with_espeak(cfg):
+        return "not needed (English speaks with Piper)"
     if shutil.which("espeak-ng") is None:
         raise CompanionError("espeak-ng is not installed: apt install espeak-ng")
     return "espeak-ng found"
 
 
 def run_doctor(cfg: Config, *, backend: BackendName) -> int:
-    real = backend != "fake"
-    if backend == "auto":
-        from hardware.errors import BackendUnavailable
-        from hardware.pi.gpio import default_pin_factory
-
-        try:
-            default_pin_factory()
-        except BackendUnavailable as exc:
-            print(f"(no Pi hardware here: {exc}; checking the fake hardware instead)")
-            real = False
-    checks = [
-        _run("camera", lambda: _check_camera(cfg, real)),
-        _run("audio", lambda: _check_audio(cfg, real)),
-        _run("gpio", lambda: _check_gpio(cfg, real)),
+    kind, checks = _hardware_checks(cfg, backend)
+    checks += [
         _run("models", lambda: _check_models(cfg)),
         _run("vision", lambda: _check_vision(cfg)),
         _run("espeak", lambda: _check_espeak(cfg)),
         _run("memory", lambda: _check_memory(cfg)),
     ]
+    print(f"hardware: {kind}")
     for c in checks:
-        print(f"{'ok ' if c.ok else 'BAD'} {c.name:7} {c.message}")
+        print(f"{'ok ' if c.ok else 'BAD'} {c.name:10} {c.message}")
     bad = [c.name for c in checks if not c.ok]
     print("all good" if not bad else f"{len(bad)} problem(s): {', '.join(bad)}")
     return 0 if not bad else 1

@@ -23,9 +23,9 @@ from device.ask import hold_and_speak, synthesised_question
 from device.assistant import Device, open_device
 from device.config import Config
 from device.errors import CompanionError
-from device.runtime import TurnRecord
+from device.saved_settings import StateStore, state_directory
 from device.service import Notifier, Watchdog
-from device.state import StateStore, state_directory
+from device.turns import TurnRecord
 
 log = logging.getLogger("companion")
 

@@ -2,48 +2,51 @@
 
 Threads and who owns what:
 
-* **The loop thread** owns the state, the timers and every port call that must
-  be quick (LED, earcons, stopping playback).  It blocks on the event queue
-  until the next event or the next timer deadline: no polling, so an idle
-  device uses no CPU.
-* **Foreign threads** (gpiozero callbacks, PortAudio callbacks) only enqueue.
-* **Workers** do the slow parts, one at a time per kind: the listener feeds the
-  microphone to the recogniser while the button is held; the responder runs a
-  skill; the speaker synthesises sentence by sentence and queues audio.  Each
-  reports back with an event carrying its turn number; stale ones are dropped
-  by the state machine.
+* **The loop thread** owns all mutable state: the state machine's state, the
+  timers, the turn records, the volume and the last answer.  It also makes
+  the port calls that must be quick (LED, earcons, cutting playback off).  It
+  blocks on its event queue until the next event or timer deadline: no
+  polling, so an idle device uses no CPU.
+* **Foreign threads** (gpiozero and PortAudio callbacks) only enqueue.
+* **Four workers** (:mod:`device.workers`), one long-lived thread each, do
+  the slow parts one job at a time: *listen* feeds the microphone to the
+  recogniser while the button is held; *look* takes and analyses a frame as
+  soon as the button is pressed (so "what do you see?" is answered on
+  release); *think* runs a skill; *speak* synthesises sentence by sentence
+  and queues the audio.  A job gets everything it needs when it is
+  submitted and reports back only by posting events carrying its turn
+  number; results of an older turn are dropped by the state machine, and
+  measurements of a turn that has ended are dropped here.
 """
 
 from __future__ import annotations
 
+import collections
 import logging
 import queue
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
-
-import numpy as np
 
 from device import states as st
 from device.earcons import earcon
-from device.skills.base import Answer
-from device.speech.base import Language, Recognizer, Synthesizer
+from device.language import Language
+from device.skills.base import Answer, SkillContext
+from device.speech.base import Recognizer, Synthesizer
+from device.turns import Clock, TurnContext, TurnRecord, local_now
+from device.workers import ListenControl, Measured, Playback, Thought, Worker, listen, speak
 from hardware.errors import HardwareError
-from hardware.pcm import resample
-from hardware.ports import ButtonEvent, ButtonEventKind, Frame, Pcm
+from hardware.ports import ButtonEvent, ButtonEventKind, Pcm
 from hardware.select import HardwareSet
 
 log = logging.getLogger(__name__)
 
-#: How long a worker may wait on one port call before the turn fails.
-PORT_TIMEOUT_S = 2.0
-#: Mic chunks are read with this timeout so a release is acted on within it.
-READ_TIMEOUT_S = 0.02
-#: At release, at most this much already-captured audio is still decoded.
-DRAIN_LIMIT_S = 0.5
+#: How long closing waits for each worker to finish the job in hand.
+WORKER_JOIN_S = 5.0
+#: Finished turns kept for :meth:`Runtime.next_turn`; older ones are dropped, so
+#: a device that nobody asks (``companion run``) does not pile up answer audio.
+KEPT_TURNS = 8
 
 
 class _Ping:
@@ -53,56 +56,21 @@ class _Ping:
         self.answered = threading.Event()
 
 
-@dataclass
-class TurnRecord:
-    """What happened in one turn, for the transcript, ``--json`` and benchmarks."""
-
-    turn: int
-    outcome: str = ""
-    heard: str = ""
-    intent: str = ""
-    answer: str = ""
-    is_error: bool = False
-    details: dict[str, object] = field(default_factory=dict)
-    speech: list[Pcm] = field(default_factory=list)
-    """The answer audio as queued to the earpiece (after volume)."""
-    marks: dict[str, float] = field(default_factory=dict)
-    """Monotonic timestamps: pressed, released, heard, answered, first_audio, done."""
-
-    def span_ms(self, start: str, end: str) -> float | None:
-        if start in self.marks and end in self.marks:
-            return round((self.marks[end] - self.marks[start]) * 1000, 1)
-        return None
-
-    @property
-    def timings_ms(self) -> dict[str, float]:
-        spans = {
-            "recognise_after_release": ("released", "heard"),
-            "mic_drain": ("released", "audio_in"),
-            "recogniser_finish": ("audio_in", "heard"),
-            "skill": ("heard", "answered"),
-            "synthesis_to_first_audio": ("answered", "first_audio"),
-            "release_to_first_audio": ("released", "first_audio"),
-            "speaking": ("first_audio", "done"),
-        }
-        out = {}
-        for name, (a, b) in spans.items():
-            value = self.span_ms(a, b)
-            if value is not None:
-                out[name] = value
-        return out
-
-    @property
-    def speech_pcm(self) -> Pcm:
-        return np.concatenate(self.speech) if self.speech else np.zeros(0, np.int16)
-
-
+@dataclass(frozen=True)
 class Responder:
     """Turns an utterance (or a double press) into an :class:`Answer`."""
 
-    def __init__(self, respond: Callable[[str], Answer], describe: Callable[[], Answer]) -> None:
-        self.respond = respond
-        self.describe = describe
+    respond: Callable[[SkillContext, str], Answer]
+    describe: Callable[[SkillContext], Answer]
+
+
+@dataclass(frozen=True)
+class RuntimeView:
+    """What other threads may see of the loop: a copy, published after each step."""
+
+    state: st.State = field(default_factory=st.State)
+    marks: dict[str, float] = field(default_factory=dict)
+    """The current turn's timestamps so far."""
 
 
 class Runtime:
@@ -116,49 +84,77 @@ class Runtime:
         synthesizer: Synthesizer,
         responder: Responder,
         timing: st.Timing,
+        language: Language,
         volume: float = 0.8,
+        clock: Clock = local_now,
+        look_ahead: Callable[[], Callable[[], None]] | None = None,
         on_turn: Callable[[TurnRecord], None] | None = None,
-        on_press: Callable[[], None] | None = None,
         on_volume: Callable[[float], None] | None = None,
+        kept_turns: int = KEPT_TURNS,
     ) -> None:
         self.hw = hardware
         self.recognizer = recognizer
         self.synthesizer = synthesizer
         self.responder = responder
         self.timing = timing
-        self.volume = volume
+        self.language: Language = language
+        self.clock = clock
+        self.look_ahead = look_ahead
+        """Called on the loop at every press; the work it returns (a speculative
+        look) runs on the look worker."""
         self.on_turn = on_turn
-        self.on_press = on_press
+        """Called on the loop with every finished turn; must return at once."""
         self.on_volume = on_volume
+        """Called on the loop when the volume changes; must return at once."""
+        # -- owned by the loop thread
+        self.volume = volume
         self.state = st.State()
-        self._events: queue.Queue[st.Event | _Ping | None] = queue.Queue()
         self._timers: dict[st.TimerName, tuple[float, int]] = {}
         self._records: dict[int, TurnRecord] = {}
-        self._finished: queue.Queue[TurnRecord] = queue.Queue()
-        self._answers: dict[int, Answer] = {}
         self._last_answer: Answer | None = None
-        self._listen_stop: dict[int, tuple[threading.Event, bool]] = {}
-        self._listen_lock = threading.Lock()  # one recogniser stream at a time
-        self._speech_lock = threading.Lock()
-        self._speech_cancel = threading.Event()
-        self._audio_end = 0.0
+        self._listening: dict[int, ListenControl] = {}
+        self._playback: Playback | None = None
+        self._earcons_end = 0.0  # when the earcons the loop queued will have been heard
+        # -- shared, thread-safe
+        self._events: queue.Queue[object] = queue.Queue()
+        self._changed = threading.Condition()
+        self._view = RuntimeView()
+        self._finished: collections.deque[TurnRecord] = collections.deque(maxlen=kept_turns)
         self._thread: threading.Thread | None = None
+        self._workers: dict[str, Worker] = {}
 
     # ---------------------------------------------------------------- lifecycle
 
     def start(self) -> None:
+        for kind in ("listen", "think", "speak"):
+            self._workers[kind] = Worker(kind, on_error=self._worker_failed)
+        # A speculative look that fails is only logged: if the question was
+        # "what do you see?", the skill looks again and reports the error.
+        self._workers["look"] = Worker("look", on_error=lambda turn, exc: None)
         self.hw.button.set_listener(self._on_button)
         self._thread = threading.Thread(target=self._loop, name="companion-loop", daemon=True)
         self._thread.start()
 
     def close(self) -> None:
+        """Stop the loop, then the workers (each finishes the job in hand).
+
+        Workers are joined before this returns, so the engines they use can
+        be closed safely afterwards.
+        """
         if self._thread is None:
             return
         self.hw.button.set_listener(None)
         self._events.put(None)
-        self._thread.join(timeout=5)
+        self._thread.join(timeout=WORKER_JOIN_S)
         self._thread = None
-        self._stop_speaking()
+        # The loop has stopped: what it owned is this thread's now.
+        for control in self._listening.values():
+            control.stop(keep=False)
+        if self._playback is not None:
+            self._playback.cancel()
+        for worker in self._workers.values():
+            worker.close(WORKER_JOIN_S)
+        self._workers.clear()
 
     def __enter__(self) -> Runtime:
         self.start()
@@ -181,12 +177,24 @@ class Runtime:
         self._events.put(ping)
         return ping.answered.wait(timeout)
 
+    # ---------------------------------------------------------------- observing
+
+    @property
+    def view(self) -> RuntimeView:
+        """The loop's state and the current turn's marks, as of its last step."""
+        return self._view
+
+    def wait_until(self, ready: Callable[[RuntimeView], bool], timeout: float) -> bool:
+        """Wait until ``ready(view)`` holds after some step; False on timeout."""
+        with self._changed:
+            return self._changed.wait_for(lambda: ready(self._view), timeout)
+
     def next_turn(self, timeout: float) -> TurnRecord:
-        """The next turn to end, waiting up to ``timeout`` s (TimeoutError after)."""
-        try:
-            return self._finished.get(timeout=timeout)
-        except queue.Empty:
-            raise TimeoutError(f"no turn ended within {timeout:.0f} s") from None
+        """The oldest finished turn not yet taken, waiting up to ``timeout`` s."""
+        with self._changed:
+            if not self._changed.wait_for(lambda: bool(self._finished), timeout):
+                raise TimeoutError(f"no turn ended within {timeout:.0f} s")
+            return self._finished.popleft()
 
     @property
     def last_answer(self) -> Answer | None:
@@ -200,6 +208,9 @@ class Runtime:
         elif event.kind is ButtonEventKind.RELEASED:
             self.post(st.Released(event.timestamp))
         # HELD is informational: gestures are timed from press/release stamps.
+
+    def _worker_failed(self, turn: int, exc: Exception) -> None:
+        self.post(st.Failed(turn, _speakable(exc)))
 
     def _next_timeout(self) -> float | None:
         if not self._timers:
@@ -223,13 +234,36 @@ class Runtime:
             else:
                 if event is None:
                     return
-                if isinstance(event, _Ping):
-                    event.answered.set()
-                else:
-                    self._step(event)
+                self._handle(event)
             # Checked after every event too, so a busy queue cannot starve a timer.
             for fired in self._due_timers():
                 self._step(fired)
+            self._publish()
+
+    def _handle(self, event: object) -> None:
+        match event:
+            case _Ping():
+                event.answered.set()
+            case Measured(turn=turn, marks=marks, speech=speech):
+                rec = self._records.get(turn)  # None: the turn already ended
+                if rec is not None:
+                    for name, at in marks.items():
+                        rec.marks.setdefault(name, at)
+                    if speech is not None:
+                        rec.speech.append(speech)
+            case Thought(turn=turn, answer=answer):
+                if turn == self.state.turn:
+                    self._adopt(self._record(turn), answer)
+                self._step(st.Answered(turn, answer.text, answer.is_error))
+            case _:
+                self._step(event)  # type: ignore[arg-type]
+
+    def _publish(self) -> None:
+        rec = self._records.get(self.state.turn)
+        view = RuntimeView(self.state, dict(rec.marks) if rec is not None else {})
+        with self._changed:
+            self._view = view
+            self._changed.notify_all()
 
     def _step(self, event: st.Event) -> None:
         self._note(event)
@@ -256,11 +290,7 @@ class Runtime:
                 rec = self._record(turn)
                 rec.heard, rec.marks["heard"] = text, now
             case st.Answered(turn=turn) if turn == s.turn:
-                rec = self._record(turn)
-                rec.marks["answered"] = now
-                answer = self._answers.pop(turn, None)
-                if answer is not None:
-                    self._adopt(rec, answer)
+                self._record(turn).marks["answered"] = now
 
     def _adopt(self, rec: TurnRecord, answer: Answer) -> None:
         rec.intent, rec.answer, rec.is_error = answer.intent, answer.text, answer.is_error
@@ -268,9 +298,19 @@ class Runtime:
         if answer.volume is not None and answer.volume != self.volume:
             self.volume = answer.volume
             if self.on_volume is not None:
-                self.on_volume(answer.volume)  # e.g. remember it; must return at once
+                self.on_volume(answer.volume)  # e.g. remember it
         if answer.text:
             self._last_answer = answer
+
+    def _context(self) -> TurnContext:
+        """A snapshot for the skill: it must not read what the loop changes."""
+        return TurnContext(
+            language=self.language,
+            volume=self.volume,
+            last_answer=self._last_answer,
+            camera=self.hw.camera.capture,
+            clock=self.clock,
+        )
 
     # ---------------------------------------------------------------- effects
 
@@ -281,30 +321,24 @@ class Runtime:
                 # double press) are absorbed into this one.
                 for stale in [t for t in self._records if t < turn]:
                     del self._records[stale]
-                for stale in [t for t in list(self._answers) if t < turn]:
-                    self._answers.pop(stale, None)  # answers of interrupted turns
                 self._record(turn).marks["pressed"] = self.state.pressed_at
                 self._start_listening(turn)
-                if self.on_press is not None:
-                    # e.g. a speculative look, so "what do you see?" is
-                    # answered on release; must return at once.
-                    self.on_press()
+                if self.look_ahead is not None:
+                    self._workers["look"].submit(turn, self.look_ahead())
             case st.StopListening(turn=turn, keep=keep):
-                stop = self._listen_stop.pop(turn, None)
-                if stop is not None:
-                    self._listen_stop[turn] = (stop[0], keep)
-                    stop[0].set()
+                control = self._listening.pop(turn, None)
+                if control is not None:
+                    control.stop(keep=keep)
             case st.PlayEarcon(earcon=kind):
-                self._play(earcon(kind, self.hw.earpiece.sample_rate))
+                self._play_earcon(kind)
             case st.SetLed(mode=mode):
                 self._show(mode)
             case st.Respond(turn=turn, utterance=text):
-                self._spawn("respond", self._respond, turn, lambda: self.responder.respond(text))
+                self._think(turn, lambda ctx: self.responder.respond(ctx, text))
             case st.Describe(turn=turn):
-                self._spawn("describe", self._respond, turn, self.responder.describe)
+                self._think(turn, self.responder.describe)
             case st.Speak(turn=turn, text=text, is_error=is_error):
-                self._speech_cancel = threading.Event()
-                self._spawn("speak", self._speak, turn, text, is_error, self._speech_cancel)
+                self._speak(turn, text, is_error=is_error)
             case st.StopSpeaking():
                 self._stop_speaking()
             case st.StartTimer(name=name, turn=turn, seconds=seconds):
@@ -315,9 +349,52 @@ class Runtime:
                 rec = self._records.pop(turn, TurnRecord(turn))
                 rec.outcome = outcome
                 rec.marks.setdefault("done", time.monotonic())
-                self._finished.put(rec)
+                with self._changed:
+                    self._finished.append(rec)
                 if self.on_turn is not None:
                     self.on_turn(rec)
+
+    def _start_listening(self, turn: int) -> None:
+        control = ListenControl()
+        self._listening[turn] = control
+        mic, recognizer, post = self.hw.microphone, self.recognizer, self._events.put
+        self._workers["listen"].submit(
+            turn,
+            lambda: listen(turn, mic=mic, recognizer=recognizer, control=control, post=post),
+        )
+
+    def _think(self, turn: int, make: Callable[[SkillContext], Answer]) -> None:
+        ctx, post = self._context(), self._events.put
+        self._workers["think"].submit(turn, lambda: post(Thought(turn, make(ctx))))
+
+    def _speak(self, turn: int, text: str, *, is_error: bool) -> None:
+        # Any earlier answer was already cut off (barge-in and errors stop
+        # speaking first), and the earcons queued just before stay audible.
+        if is_error:
+            self._play_earcon(st.Earcon.ERROR)
+        playback = self._playback = Playback(self.hw.earpiece)
+        synth, volume, free_at = self.synthesizer, self.volume, self._earcons_end
+        post = self._events.put
+        self._workers["speak"].submit(
+            turn,
+            lambda: speak(
+                turn,
+                text,
+                synthesizer=synth,
+                playback=playback,
+                volume=volume,
+                audio_free_at=free_at,
+                post=post,
+            ),
+        )
+
+    def _stop_speaking(self) -> None:
+        if self._playback is not None:
+            self._playback.cancel()
+            self._playback = None
+        else:
+            self.hw.earpiece.stop()
+        self._earcons_end = time.monotonic()
 
     def _show(self, mode: st.LedMode) -> None:
         led = self.hw.led
@@ -332,142 +409,14 @@ class Runtime:
         else:
             led.blink(on_time=0.05, off_time=0.25)
 
-    def _play(self, pcm: Pcm) -> float:
-        """Queue audio; return when its first sample will be heard (monotonic)."""
-        now = time.monotonic()
-        starts = max(now, self._audio_end)
-        self._audio_end = starts + len(pcm) / self.hw.earpiece.sample_rate
+    def _play_earcon(self, kind: st.Earcon) -> None:
+        pcm: Pcm = earcon(kind, self.hw.earpiece.sample_rate)
+        starts = max(time.monotonic(), self._earcons_end)
         self.hw.earpiece.play(pcm)
-        return starts
-
-    def _stop_speaking(self) -> None:
-        with self._speech_lock:
-            self._speech_cancel.set()
-            self.hw.earpiece.stop()
-            self._audio_end = time.monotonic()
-
-    def _spawn(self, what: str, target: Callable[..., None], turn: int, *args: Any) -> None:
-        def guarded() -> None:
-            try:
-                target(turn, *args)
-            except Exception as exc:  # a worker must always report back
-                log.exception("%s worker failed", what)
-                self.post(st.Failed(turn, _speakable(exc)))
-
-        threading.Thread(target=guarded, name=f"companion-{what}-{turn}", daemon=True).start()
-
-    # ---------------------------------------------------------------- workers
-
-    def _start_listening(self, turn: int) -> None:
-        stop = threading.Event()
-        self._listen_stop[turn] = (stop, False)
-        self._spawn("listen", self._listen, turn, stop)
-
-    def _listen(self, turn: int, stop: threading.Event) -> None:
-        mic = self.hw.microphone
-        with self._listen_lock:
-            mic.start()
-            stream = self.recognizer.start()
-            try:
-                while not stop.is_set():
-                    chunk = mic.read(READ_TIMEOUT_S)
-                    if chunk is not None:
-                        stream.feed(chunk)
-                # Take what was captured before the release, so the last word
-                # is not clipped; bounded, because a fake (or a stuck driver)
-                # can always have another chunk ready.
-                backlog = 0
-                while backlog < DRAIN_LIMIT_S * mic.sample_rate:
-                    chunk = mic.read(0.0)
-                    if chunk is None:
-                        break
-                    stream.feed(chunk)
-                    backlog += len(chunk)
-            finally:
-                mic.stop()
-            _, keep = self._listen_stop.pop(turn, (stop, False))
-            if not keep:
-                stream.cancel()
-                return
-            rec = self._records.get(turn)
-            if rec is not None:
-                rec.marks["audio_in"] = time.monotonic()
-            transcript = stream.finish()
-        self.post(st.Heard(turn, transcript.text))
-
-    def _respond(self, turn: int, make: Callable[[], Answer]) -> None:
-        answer = make()
-        self._answers[turn] = answer
-        self.post(st.Answered(turn, answer.text, answer.is_error))
-
-    def _speak(self, turn: int, text: str, is_error: bool, cancel: threading.Event) -> None:
-        rec = self._records.get(turn)
-        ear = self.hw.earpiece
-        if is_error:
-            with self._speech_lock:
-                if not cancel.is_set():
-                    self._play(earcon(st.Earcon.ERROR, ear.sample_rate))
-        for sentence in self.synthesizer.sentences(text):
-            pcm = resample(sentence, self.synthesizer.sample_rate, ear.sample_rate)
-            pcm = (pcm.astype(np.float32) * self.volume).astype(np.int16)
-            with self._speech_lock:
-                if cancel.is_set():
-                    return
-                starts = self._play(pcm)
-            if rec is not None:
-                rec.marks.setdefault("first_audio", starts)
-                rec.speech.append(pcm)
-        remaining = max(0.0, self._audio_end - time.monotonic())
-        if ear.wait_done(remaining + PORT_TIMEOUT_S) or cancel.is_set():
-            # The earpiece says all of it was heard: trust it over our own
-            # estimate (an unpaced fake plays instantly).
-            self._audio_end = min(self._audio_end, time.monotonic())
-            if rec is not None:
-                rec.marks["done"] = time.monotonic()
-            self.post(st.SpeechDone(turn))
-        else:
-            raise HardwareError("the earpiece stopped playing")
+        self._earcons_end = starts + len(pcm) / self.hw.earpiece.sample_rate
 
 
 def _speakable(exc: BaseException) -> str:
     """One sentence for the user; details stay in the log."""
     text = str(exc).strip() or type(exc).__name__
     return f"Sorry, something went wrong: {text.rstrip('.')}."
-
-
-class DeviceContext:
-    """The :class:`~device.skills.base.SkillContext` the runtime gives skills."""
-
-    def __init__(
-        self,
-        runtime_or_none: Runtime | None,
-        *,
-        language: Language,
-        capture: Callable[[], Frame],
-        volume: float = 0.8,
-    ) -> None:
-        self._runtime = runtime_or_none
-        self._language = language
-        self._capture = capture
-        self._volume = volume
-
-    def bind(self, runtime: Runtime) -> None:
-        self._runtime = runtime
-
-    @property
-    def language(self) -> Language:
-        return self._language
-
-    @property
-    def volume(self) -> float:
-        return self._runtime.volume if self._runtime else self._volume
-
-    @property
-    def last_answer(self) -> Answer | None:
-        return self._runtime.last_answer if self._runtime else None
-
-    def now(self) -> datetime:
-        return datetime.now().astimezone()
-
-    def capture(self) -> Frame:
-        return self._capture()

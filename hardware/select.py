@@ -12,12 +12,18 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from hardware.errors import BackendUnavailable, CameraError, HardwareError
 from hardware.ports import Button, Camera, Earpiece, Frame, Microphone, Resource, StatusLed
+
+if TYPE_CHECKING:  # the fakes import OpenCV and gpiozero: only when opened
+    from hardware.fake.audio import RecordingEarpiece, WavMicrophone
+    from hardware.fake.camera import FileCamera
+    from hardware.fake.gpio import ScriptedPresser
 
 log = logging.getLogger(__name__)
 
@@ -25,33 +31,41 @@ BackendName = Literal["pi", "fake", "auto"]
 BACKENDS: tuple[BackendName, ...] = ("pi", "fake", "auto")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class HardwareSettings:
-    """Everything the adapters need, as plain values (no device config types)."""
+    """Everything the adapters need, as plain values (no device config types).
 
-    button_pin: int = 17
-    bounce_time: float = 0.02
-    hold_time: float = 1.0
-    led_pin: int = 27
-    led_pwm: bool = True
-    camera_size: tuple[int, int] = (1280, 960)
-    input_device: str = ""
-    output_device: str = ""
-    output_rate: int = 22050
-    fake_camera: Path | None = None
+    No defaults here: they live once, in ``device/config.py`` (and the
+    documented ``device/companion.toml``), which fills every field.
+    """
+
+    button_pin: int
+    bounce_time: float
+    hold_time: float
+    led_pin: int
+    led_pwm: bool
+    camera_size: tuple[int, int]
+    input_device: str
+    """PortAudio device name or index as text; "" for the system default."""
+    output_device: str
+    output_rate: int
+    fake_camera: Path | None
     """Image, folder or video for the fake camera."""
-    fake_paced: bool = True
+    fake_paced: bool
 
 
-@dataclass
+@dataclass(frozen=True)
 class FakeControls:
-    """Test controls of the fake backend: drive the button, feed the mic, read the ear."""
+    """The fake backend's test controls, beside its ports (as gpiozero's mock pins
+    add ``drive_low()``): a finger on the button, a voice into the microphone,
+    an ear on the earpiece, a hand on the camera."""
 
     pin_factory: Any
-    presser: Any
-    microphone: Any
-    earpiece: Any
-    camera: Any
+    """gpiozero's ``MockFactory`` (gpiozero ships no type hints)."""
+    presser: ScriptedPresser
+    microphone: WavMicrophone
+    earpiece: RecordingEarpiece
+    camera: FileCamera
 
 
 @dataclass
@@ -66,6 +80,15 @@ class HardwareSet(Resource):
     earpiece: Earpiece
     fake: FakeControls | None = None
     _closed: bool = field(default=False, repr=False)
+
+    def scripted(self) -> FakeControls:
+        """The fake backend's controls; a clear error on real hardware."""
+        if self.fake is None:
+            raise BackendUnavailable(
+                "this needs the fake hardware (a mock button and a file microphone): "
+                "use --hardware fake"
+            )
+        return self.fake
 
     def close(self) -> None:
         if self._closed:
@@ -115,44 +138,71 @@ def _device(value: str) -> str | int | None:
     return int(value) if value.isdigit() else value
 
 
-def open_pi(settings: HardwareSettings, *, camera_required: bool = True) -> HardwareSet:
-    """Open the real adapters; raise :class:`BackendUnavailable` if any cannot load."""
+PartName = Literal["button", "led", "microphone", "earpiece", "camera"]
+#: Opening order (closing is the reverse): the cheap, likely-to-fail GPIO first.
+PARTS: tuple[PartName, ...] = ("button", "led", "microphone", "earpiece", "camera")
+
+
+def pi_part_openers(settings: HardwareSettings) -> dict[PartName, Callable[[], Resource]]:
+    """How to open each real adapter, one at a time.
+
+    ``open_pi`` opens them all; ``companion doctor`` opens each on its own so
+    one broken part does not hide the state of the others.  Both therefore
+    open the same adapters with the same arguments.
+    """
     from hardware.pi.audio import SoundDeviceEarpiece, SoundDeviceMicrophone
     from hardware.pi.camera import PiCamera
     from hardware.pi.gpio import GpioButton, GpioLed, default_pin_factory
 
-    factory = default_pin_factory()
-    opened: list[Resource] = []
-    try:
-        button = GpioButton(
+    factory: list[Any] = []
+
+    def pins() -> Any:  # made once, on first use, and shared by button and LED
+        if not factory:
+            factory.append(default_pin_factory())
+        return factory[0]
+
+    return {
+        "button": lambda: GpioButton(
             pin=settings.button_pin,
             bounce_time=settings.bounce_time,
             hold_time=settings.hold_time,
-            pin_factory=factory,
-        )
-        opened.append(button)
-        led = GpioLed(pin=settings.led_pin, pwm=settings.led_pwm, pin_factory=factory)
-        opened.append(led)
-        mic = SoundDeviceMicrophone(device=_device(settings.input_device))
-        opened.append(mic)
-        ear = SoundDeviceEarpiece(
+            pin_factory=pins(),
+        ),
+        "led": lambda: GpioLed(pin=settings.led_pin, pwm=settings.led_pwm, pin_factory=pins()),
+        "microphone": lambda: SoundDeviceMicrophone(device=_device(settings.input_device)),
+        "earpiece": lambda: SoundDeviceEarpiece(
             device=_device(settings.output_device), sample_rate=settings.output_rate
-        )
-        opened.append(ear)
-        camera: Camera
-        try:
-            camera = PiCamera(width=settings.camera_size[0], height=settings.camera_size[1])
-        except CameraError as exc:
-            if camera_required:
-                raise
-            # A device that cannot see can still tell the time and say why.
-            log.warning("camera unavailable, continuing without it: %s", exc)
-            camera = UnavailableCamera(f"the camera isn't answering ({exc})")
+        ),
+        "camera": lambda: PiCamera(width=settings.camera_size[0], height=settings.camera_size[1]),
+    }
+
+
+def open_pi(settings: HardwareSettings, *, camera_required: bool = True) -> HardwareSet:
+    """Open the real adapters; raise :class:`BackendUnavailable` if any cannot load."""
+    openers = pi_part_openers(settings)
+    opened: dict[PartName, Resource] = {}
+    try:
+        for name in PARTS:
+            try:
+                opened[name] = openers[name]()
+            except CameraError as exc:
+                if name != "camera" or camera_required:
+                    raise
+                # A device that cannot see can still tell the time and say why.
+                log.warning("camera unavailable, continuing without it: %s", exc)
+                opened[name] = UnavailableCamera(f"the camera isn't answering ({exc})")
     except BaseException:
-        for port in reversed(opened):
+        for port in reversed(opened.values()):
             port.close()
         raise
-    return HardwareSet("pi", camera, button, led, mic, ear)
+    return HardwareSet(
+        "pi",
+        cast(Camera, opened["camera"]),
+        cast(Button, opened["button"]),
+        cast(StatusLed, opened["led"]),
+        cast(Microphone, opened["microphone"]),
+        cast(Earpiece, opened["earpiece"]),
+    )
 
 
 def open_fake(settings: HardwareSettings) -> HardwareSet:
@@ -191,6 +241,13 @@ def is_raspberry_pi(model: Path = DEVICE_TREE_MODEL) -> bool:
         return False
 
 
+def resolve_backend(kind: BackendName, *, model: Path = DEVICE_TREE_MODEL) -> BackendName:
+    """``pi`` or ``fake`` when that is decided; ``auto`` (off a Pi) means "try pi, else fake"."""
+    if kind == "auto" and is_raspberry_pi(model):
+        return "pi"
+    return kind
+
+
 def open_hardware(
     kind: BackendName,
     settings: HardwareSettings,
@@ -199,7 +256,8 @@ def open_hardware(
     model: Path = DEVICE_TREE_MODEL,
 ) -> HardwareSet:
     """Open ``kind``; ``auto`` is ``pi`` on a Pi, else ``pi`` falling back to ``fake``."""
-    if kind == "pi" or (kind == "auto" and is_raspberry_pi(model)):
+    kind = resolve_backend(kind, model=model)
+    if kind == "pi":
         return open_pi(settings, camera_required=camera_required)
     if kind == "fake":
         return open_fake(settings)

@@ -58,6 +58,11 @@ def test_partial_file_keeps_other_defaults(tmp_path: Path) -> None:
         ("[button]\npin = 'seventeen'\n", "button.pin must be int, not str"),
         ("[button]\npin = 99\n", "button.pin = 99 is out of range (0..27)"),
         ("[led]\npwm = 1\n", "led.pwm must be bool, not int"),
+        (
+            "[speech]\nrecognizer = 'whisper'\n",
+            "speech.recognizer = 'whisper' must be one of 'auto', 'vosk', 'pocketsphinx'",
+        ),
+        ("[speech]\nrecognizer = 3\n", "speech.recognizer must be str, not int"),
         ("[audio]\nvolume = 3\n", "audio.volume = 3.0 is out of range"),
         ("device = 3\n", "[device] must be a table"),
         ("[device\n", "not valid TOML"),
@@ -95,6 +100,14 @@ def test_fake_questions_are_a_list_of_strings(tmp_path: Path) -> None:
         load_config(write(tmp_path, "[fake]\nquestions = [1, 2]\n"))
     with pytest.raises(ConfigError, match="list of strings"):
         load_config(write(tmp_path, '[fake]\nquestions = "What time is it?"\n'))
+
+
+def test_speech_recognizer_is_auto_or_a_registered_engine(tmp_path: Path) -> None:
+    assert Config().speech.recognizer == "auto"
+    cfg = load_config(write(tmp_path, '[speech]\nrecognizer = "pocketsphinx"\n'))
+    assert cfg.speech.recognizer == "pocketsphinx"
+    with pytest.raises(ConfigError, match=r"command line: speech\.recognizer = 'sphinx'"):
+        Config().with_overrides(speech={"recognizer": "sphinx"})
 
 
 def test_a_profile_is_the_base_and_the_users_file_wins(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar, Protocol
 
-from device.speech.base import Language
+from device.language import Language
 from hardware.ports import Frame
 
 
@@ -29,8 +29,6 @@ class Answer:
     """Play the error earcon before ``text`` (e.g. the camera failed)."""
     volume: float | None = None
     """New earpiece volume, 0..1, or None to leave it."""
-    silence: bool = False
-    """Stop speaking and say nothing more ("stop")."""
     details: Mapping[str, object] = field(default_factory=dict)
     """Machine-readable extras for ``--json`` (e.g. measured light level)."""
 

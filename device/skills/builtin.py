@@ -17,12 +17,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
-from device.skills._lang import pick
+from device.language import Language
+from device.language.tongues import say
 from device.skills.base import Answer, SkillContext
 from device.skills.clock import TimeSkill
 from device.skills.see import SeeSkill
 from device.skills.volume import MAX_VOLUME, MIN_VOLUME, VOLUME_STEP, LouderSkill, QuieterSkill
-from device.speech.base import Language
 
 
 class RepeatSkill:
@@ -73,14 +73,7 @@ class RepeatSkill:
     def answer(self, ctx: SkillContext, utterance: str) -> Answer:
         last = ctx.last_answer
         if last is None or not last.text.strip():
-            return Answer(
-                text=pick(
-                    ctx.language,
-                    en="I haven't said anything yet.",
-                    ko="아직 아무 말도 안 했어요.",
-                ),
-                intent=self.name,
-            )
+            return Answer(text=say(ctx.language).nothing_said_yet, intent=self.name)
         return Answer(text=last.text, intent=self.name, details={"repeated": last.intent})
 
 
@@ -130,7 +123,9 @@ class StopSkill:
     }
 
     def answer(self, ctx: SkillContext, utterance: str) -> Answer:
-        return Answer(text="", intent=self.name, silence=True)
+        # Saying nothing is the whole answer: the press that asked already cut
+        # off whatever was being said (barge-in).
+        return Answer(text="", intent=self.name)
 
 
 class HelpSkill:
@@ -174,16 +169,7 @@ class HelpSkill:
     }
 
     def answer(self, ctx: SkillContext, utterance: str) -> Answer:
-        return Answer(
-            text=pick(
-                ctx.language,
-                en="You can ask me what time it is or what I see. "
-                "You can also say repeat, louder, quieter or stop.",
-                ko="몇 시인지, 앞에 뭐가 보이는지 물어보세요. "
-                "다시, 크게, 작게, 그만이라고 말할 수도 있어요.",
-            ),
-            intent=self.name,
-        )
+        return Answer(text=say(ctx.language).help, intent=self.name)
 
 
 class FallbackSkill:
@@ -194,11 +180,7 @@ class FallbackSkill:
 
     def answer(self, ctx: SkillContext, utterance: str) -> Answer:
         return Answer(
-            text=pick(
-                ctx.language, en="Sorry, I didn't catch that.", ko="죄송해요, 잘 못 알아들었어요."
-            ),
-            intent=self.name,
-            details={"heard": utterance},
+            text=say(ctx.language).fallback, intent=self.name, details={"heard": utterance}
         )
 
 

@@ -6,63 +6,14 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, time
 from typing import ClassVar
 
+from device.language import Language
+from device.language.tongues import tongue
 from device.skills.base import Answer, SkillContext
-from device.speech.base import Language
-from device.vision.words import number_ko
-
-# Korean reads clock hours with native numerals (열 시, "yeol si") but minutes
-# with Sino-Korean ones (40분, "sasip bun").  A TTS voice reading "10시" says
-# "sip si", which is wrong, so hours are written out and minutes stay digits.
-
-
-def _en_period(hour: int) -> str:
-    if 5 <= hour < 12:
-        return "in the morning"
-    if 12 <= hour < 18:
-        return "in the afternoon"
-    if 18 <= hour < 21:
-        return "in the evening"
-    return "at night"
-
-
-def _ko_period(hour: int) -> str:
-    if hour == 0 or hour >= 21:
-        return "밤"
-    if hour < 6:
-        return "새벽"
-    if hour < 12:
-        return "오전"
-    if hour < 18:
-        return "오후"
-    return "저녁"
 
 
 def say_time(moment: datetime | time, language: Language) -> str:
-    """One sentence telling ``moment``'s hour and minute.
-
-    English avoids "9:05", which speech engines read as "nine zero five", by
-    saying "5 minutes past 9" for the first minutes of an hour.
-    """
-    hour, minute = moment.hour, moment.minute
-    if language == "ko":
-        if minute == 0 and hour in (0, 12):
-            return "지금은 자정이에요." if hour == 0 else "지금은 정오예요."
-        clock = f"{_ko_period(hour)} {number_ko(hour % 12 or 12)} 시"
-        if minute == 0:
-            return f"지금은 {clock}예요."
-        return f"지금은 {clock} {minute}분이에요."
-
-    twelve = hour % 12 or 12
-    if minute == 0:
-        if hour in (0, 12):
-            return "It's midnight." if hour == 0 else "It's noon."
-        return f"It's {twelve} o'clock {_en_period(hour)}."
-    if minute < 10:
-        minutes = "1 minute" if minute == 1 else f"{minute} minutes"
-        if hour in (0, 12):
-            return f"It's {minutes} past {'midnight' if hour == 0 else 'noon'}."
-        return f"It's {minutes} past {twelve} {_en_period(hour)}."
-    return f"It's {twelve}:{minute:02d} {_en_period(hour)}."
+    """One sentence telling ``moment``'s hour and minute (seconds are not said)."""
+    return tongue(language).time(moment.hour, moment.minute)
 
 
 class TimeSkill:

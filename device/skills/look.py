@@ -7,30 +7,20 @@ look again, because the wearer has usually moved since.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import ClassVar, Protocol
 
-from device.skills._lang import pick
+from device.language import Language
+from device.language.scene import describe
+from device.language.tongues import say, tongue
 from device.skills.base import Answer, SkillContext
-from device.speech.base import Language
 from device.vision.pipeline import SceneReport
-from device.vision.words import (
-    KOREAN,
-    count_en,
-    counter_ko,
-    number_ko,
-    plural_en,
-    say_en,
-    subject_ko,
-    topic_ko,
-)
 from hardware.errors import CameraError
 from hardware.ports import Frame
 
 
 class Eyes(Protocol):
-    """What the skills need of the vision pipeline."""
+    """What the skills need of the vision pipeline: looks, as data."""
 
     @property
     def last(self) -> SceneReport | None: ...
@@ -38,27 +28,14 @@ class Eyes(Protocol):
     @property
     def reads_text(self) -> bool: ...
 
-    def look(
-        self,
-        frame: Frame,
-        *,
-        language: Language,
-        max_words: int | None = None,
-        read_text: bool | None = None,
-    ) -> SceneReport: ...
+    def look(self, frame: Frame, *, read_text: bool | None = None) -> SceneReport: ...
 
-    def recent(
-        self, *, language: Language, max_age: float = 10.0, max_words: int | None = None
-    ) -> SceneReport | None: ...
+    def recent(self, *, max_age: float = 10.0) -> SceneReport | None: ...
 
 
 def camera_error(ctx: SkillContext, intent: str, exc: CameraError) -> Answer:
     return Answer(
-        text=pick(
-            ctx.language,
-            en="I can't see right now: the camera isn't answering.",
-            ko="지금은 볼 수 없어요. 카메라가 응답하지 않아요.",
-        ),
+        text=say(ctx.language).camera_error,
         intent=intent,
         is_error=True,
         details={"error": str(exc)},
@@ -69,13 +46,13 @@ def look_now(eyes: Eyes, ctx: SkillContext, intent: str) -> SceneReport | Answer
     """The look started when the button was pressed, else a fresh one; or the
     spoken camera error."""
     try:
-        speculative = eyes.recent(language=ctx.language)
+        speculative = eyes.recent()
         if speculative is not None:
             return speculative
         frame = ctx.capture()
     except CameraError as exc:
         return camera_error(ctx, intent, exc)
-    return eyes.look(frame, language=ctx.language)
+    return eyes.look(frame)
 
 
 class MoreSkill:
@@ -108,7 +85,8 @@ class MoreSkill:
             if isinstance(looked, Answer):
                 return looked
             report = looked
-        return Answer(text=report.description.detail, intent=self.name, details=report.as_json())
+        detail = describe(report, ctx.language).detail
+        return Answer(text=detail, intent=self.name, details=report.as_json())
 
 
 class ReadSkill:
@@ -142,35 +120,15 @@ class ReadSkill:
             # Descriptions skip text on this device (to save memory), so the
             # speculative look has none: read a fresh frame on purpose.
             try:
-                looked = self._eyes.look(ctx.capture(), language=ctx.language, read_text=True)
+                looked = self._eyes.look(ctx.capture(), read_text=True)
             except CameraError as exc:
                 looked = camera_error(ctx, self.name, exc)
         if isinstance(looked, Answer):
             return looked
         lines = [t.text for t in looked.texts]
-        if not lines:
-            text = pick(
-                ctx.language, en="I can't find any text to read.", ko="읽을 글자가 안 보여요."
-            )
-        else:
-            joined = ". ".join(lines)
-            text = pick(ctx.language, en=f"It says: {joined}.", ko=f"{joined}라고 쓰여 있어요.")
+        said = say(ctx.language)
+        text = said.read.format(text=". ".join(lines)) if lines else said.no_text
         return Answer(text=text, intent=self.name, details=looked.as_json())
-
-
-def _asked_label(utterance: str, language: Language) -> str:
-    """The COCO class the question names ("how many dogs" -> dog); person by default."""
-    if language == "ko":
-        for label, name in sorted(KOREAN.items(), key=lambda kv: -len(kv[1])):
-            if name in utterance.replace(" ", "") or name in utterance:
-                return label
-        return "person"
-    words = set(re.findall(r"[a-z]+", utterance.lower()))
-    for label in KOREAN:  # the 80 COCO labels
-        forms = {say_en(label), plural_en(label), label}
-        if any(set(f.split()) <= words for f in forms):
-            return label
-    return "person"
 
 
 class CountSkill:
@@ -201,18 +159,9 @@ class CountSkill:
         looked = look_now(self._eyes, ctx, self.name)
         if isinstance(looked, Answer):
             return looked
-        label = _asked_label(utterance, ctx.language)
+        words = tongue(ctx.language)
+        label = words.asked_label(utterance) or "person"  # "how many?" asks about people
         n = sum(1 for o in looked.objects if o.label == label)
-        if ctx.language == "ko":
-            name = KOREAN[label]
-            text = (
-                f"{topic_ko(name)} 안 보여요."
-                if n == 0
-                else f"{subject_ko(f'{name} {number_ko(n)} {counter_ko(label)}')} 보여요."
-            )
-        elif n == 0:
-            text = f"I don't see any {plural_en(label)}."
-        else:
-            text = f"I see {count_en(n, label)}."
+        text = words.count(label, n)
         details = {**looked.as_json(), "counted": label, "count": n}
         return Answer(text=text, intent=self.name, details=details)

@@ -75,6 +75,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final, NamedTuple
 
+from device.language import LANGUAGES, Language
 from device.skills.textsim import (
     STOP_WORDS,
     Features,
@@ -86,7 +87,6 @@ from device.skills.textsim import (
     normalise,
     soft_dice,
 )
-from device.speech.base import LANGUAGES, Language
 
 DEFAULT_THRESHOLD: Final = 0.38
 """Minimum score for a match; see the module docstring for how it was chosen."""

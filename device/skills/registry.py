@@ -6,6 +6,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import ClassVar, Final, Protocol, runtime_checkable
 
+from device.language import Language
+from device.language.scene import DEFAULT_MAX_WORDS
 from device.skills.base import Answer, Skill, SkillContext
 from device.skills.builtin import (
     FallbackSkill,
@@ -19,7 +21,6 @@ from device.skills.builtin import (
 )
 from device.skills.look import CountSkill, Eyes, MoreSkill, ReadSkill
 from device.skills.matcher import DEFAULT_THRESHOLD, Intent, IntentMatcher, Match
-from device.speech.base import Language
 
 
 @runtime_checkable
@@ -133,16 +134,23 @@ class SkillRegistry:
 
 
 def default_registry(
-    *, threshold: float = DEFAULT_THRESHOLD, eyes: Eyes | None = None
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    eyes: Eyes | None = None,
+    max_words: int = DEFAULT_MAX_WORDS,
 ) -> SkillRegistry:
-    """The built-in skills; with ``eyes`` (the vision pipeline) also the follow-ups."""
+    """The built-in skills; with ``eyes`` (the vision pipeline) also the follow-ups.
+
+    ``max_words`` is the most words a short scene description has (the
+    config's ``vision.max_words``).
+    """
     looking: Sequence[Skill] = (
         (MoreSkill(eyes), ReadSkill(eyes), CountSkill(eyes)) if eyes is not None else ()
     )
     skills: Sequence[Skill] = (
         *looking,
         TimeSkill(),
-        SeeSkill(eyes),
+        SeeSkill(eyes, max_words=max_words),
         RepeatSkill(),
         LouderSkill(),
         QuieterSkill(),

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from device.speech.base import Language
+from device.language import Language
 
 #: How alike (0..1) a misheard word must be to a reference word to earn credit.
 _SOFT_WORD_MIN: Final = 0.55

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import ClassVar, Final
 
-from device.skills._lang import pick
+from device.language import Language
+from device.language.tongues import say
 from device.skills.base import Answer, SkillContext
-from device.speech.base import Language
 
 #: How much one "louder"/"quieter" changes the volume, and its limits.  The
 #: floor is above zero so "quieter" can never make the device mute by accident.
@@ -72,11 +72,9 @@ class LouderSkill:
     def answer(self, ctx: SkillContext, utterance: str) -> Answer:
         current = _clamp(ctx.volume)
         if current >= MAX_VOLUME - _EPSILON:
-            text = pick(ctx.language, en="That's as loud as I go.", ko="이미 가장 큰 소리예요.")
-            return Answer(text=text, intent=self.name, volume=MAX_VOLUME)
+            return Answer(text=say(ctx.language).loudest, intent=self.name, volume=MAX_VOLUME)
         volume = round(_clamp(current + VOLUME_STEP), 3)
-        text = pick(ctx.language, en="Louder.", ko="소리를 키울게요.")
-        return Answer(text=text, intent=self.name, volume=volume)
+        return Answer(text=say(ctx.language).louder, intent=self.name, volume=volume)
 
 
 class QuieterSkill:
@@ -130,8 +128,6 @@ class QuieterSkill:
     def answer(self, ctx: SkillContext, utterance: str) -> Answer:
         current = _clamp(ctx.volume)
         if current <= MIN_VOLUME + _EPSILON:
-            text = pick(ctx.language, en="That's as quiet as I go.", ko="이미 가장 작은 소리예요.")
-            return Answer(text=text, intent=self.name, volume=MIN_VOLUME)
+            return Answer(text=say(ctx.language).quietest, intent=self.name, volume=MIN_VOLUME)
         volume = round(_clamp(current - VOLUME_STEP), 3)
-        text = pick(ctx.language, en="Quieter.", ko="소리를 줄일게요.")
-        return Answer(text=text, intent=self.name, volume=volume)
+        return Answer(text=say(ctx.language).quieter, intent=self.name, volume=volume)

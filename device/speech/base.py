@@ -13,12 +13,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from pathlib import Path
+from typing import Protocol
 
+from device.language import Language
 from hardware.ports import Pcm
-
-Language = Literal["en", "ko"]
-LANGUAGES: tuple[Language, ...] = ("en", "ko")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +37,11 @@ class Transcript:
     def is_empty(self) -> bool:
         return not self.text.strip()
 
+    @classmethod
+    def nothing(cls, engine: str) -> Transcript:
+        """The transcript of an utterance in which ``engine`` heard nothing usable."""
+        return cls("", 0.0, False, engine)
+
 
 class RecognitionStream(Protocol):
     """One utterance being decoded incrementally."""
@@ -53,6 +57,26 @@ class RecognitionStream(Protocol):
     def cancel(self) -> None:
         """Abandon the utterance; the stream must not be used again."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class RecognizerSettings:
+    """Everything a recogniser is opened with (see :mod:`device.speech.registry`).
+
+    One object for every engine, so adding an engine adds no argument to any
+    caller: each reads the fields it needs and ignores the rest.
+    """
+
+    language: Language
+    """The language to recognise."""
+    phrases: tuple[str, ...] = ()
+    """The skills' command phrases, raw; engines with a grammar build it from them."""
+    free_form_fallback: bool = True
+    """Return free-form text when no phrase fits; False returns an empty transcript."""
+    vosk_model_dir: Path | None = None
+    """A Vosk model folder the user chose (``speech.vosk_model_dir``); None finds one."""
+    models_root: Path | None = None
+    """Where ``companion models fetch`` installs models; None is its default."""
 
 
 class Recognizer(Protocol):

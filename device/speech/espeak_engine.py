@@ -18,7 +18,8 @@ from collections.abc import Iterator
 import numpy as np
 
 from device.errors import ModelError, SpeechError
-from device.speech.base import Language, split_sentences
+from device.language import Language
+from device.speech.base import split_sentences
 from hardware.ports import Pcm, Resource
 
 log = logging.getLogger(__name__)

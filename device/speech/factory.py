@@ -1,23 +1,16 @@
 """Pick and load the speech engines for a language.
 
-Recognition: Korean always uses Vosk (the packaged small Korean model, or
-``vosk_model_dir``).  English uses Vosk when ``vosk_model_dir`` holds a fetched
-model, else PocketSphinx, whose model ships in its wheel, so English works
-offline right after ``pip install``.  A folder that exists but cannot be
-loaded is an error rather than a silent fallback: someone put it there on
-purpose.  Synthesis: English uses Piper, Korean espeak-ng.
+Recognition: ``speech.recognizer`` names an engine, or is "auto";
+:mod:`device.speech.registry` lists the engines and says what "auto" picks.
+Synthesis: English uses Piper (or espeak-ng), Korean espeak-ng.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Sequence
-from pathlib import Path
-
 from device.errors import ConfigError
-from device.speech.base import LANGUAGES, Language, Recognizer, Synthesizer
-
-log = logging.getLogger(__name__)
+from device.language import LANGUAGES, Language
+from device.speech import registry
+from device.speech.base import Recognizer, RecognizerSettings, Synthesizer
 
 
 def _check_language(language: str) -> None:
@@ -25,37 +18,14 @@ def _check_language(language: str) -> None:
         raise ConfigError(f"unsupported language {language!r}: choose one of {LANGUAGES}")
 
 
-def open_recognizer(
-    *,
-    language: Language,
-    phrases: Sequence[str],
-    vosk_model_dir: Path | None,
-    free_form_fallback: bool = True,
-) -> Recognizer:
-    """Load the recogniser for ``language``; raises ModelError with a fix if it can't."""
-    _check_language(language)
-    from device.speech.vosk_engine import VoskRecognizer, korean_model_dir
+def open_recognizer(settings: RecognizerSettings, *, recognizer: str = "auto") -> Recognizer:
+    """Load ``recognizer`` (a ``speech.recognizer`` value) for ``settings.language``.
 
-    if language == "ko":
-        model_dir = vosk_model_dir if vosk_model_dir is not None else korean_model_dir()
-        return VoskRecognizer(
-            model_dir=model_dir,
-            language="ko",
-            phrases=phrases,
-            free_form_fallback=free_form_fallback,
-        )
-    if vosk_model_dir is not None and vosk_model_dir.exists():
-        return VoskRecognizer(
-            model_dir=vosk_model_dir,
-            language="en",
-            phrases=phrases,
-            free_form_fallback=free_form_fallback,
-        )
-    if vosk_model_dir is not None:
-        log.warning("no English Vosk model at %s; using PocketSphinx", vosk_model_dir)
-    from device.speech.sphinx_engine import PocketSphinxRecognizer
-
-    return PocketSphinxRecognizer(phrases=phrases, free_form_fallback=free_form_fallback)
+    Raises ConfigError for a name or language it cannot serve, ModelError with
+    the fix if the model is missing or broken.
+    """
+    _check_language(settings.language)
+    return registry.open_recognizer(recognizer, settings)
 
 
 def open_synthesizer(*, language: Language, english_voice: str = "piper") -> Synthesizer:

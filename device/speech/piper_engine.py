@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from device.errors import ModelError, SpeechError
-from device.speech.base import Language
+from device.language import Language
 from hardware.ports import Pcm, Resource
 
 log = logging.getLogger(__name__)

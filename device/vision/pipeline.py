@@ -1,7 +1,9 @@
-"""Look at one frame: light, objects, text; then say it.
+"""Look at one frame: light, blur, objects, faces, text.
 
+The result is data (a :class:`SceneReport`); putting it into words is
+:func:`device.language.scene.describe`'s job, in whichever language is asked.
 The stages run in order of cheapness, and the models are skipped when they
-cannot help: a frame too dark to see anything goes straight to saying so.
+cannot help: a frame too dark to see anything is reported as such at once.
 Each stage's session is created on first use and kept (sessions are costly
 to make and cheap to run), so a device that is only ever asked the time never
 loads a vision model unless ``warm_up`` is asked for.
@@ -13,16 +15,14 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import cv2
 import numpy as np
 
-from device.vision.compose import DEFAULT_MAX_WORDS, Description, compose
 from device.vision.light import SceneLight, measure, thumbnail
 from device.vision.types import Box, Detection, Face, TextLine
-from device.vision.words import Language
 from hardware.errors import CameraError
 from hardware.ports import Frame
 
@@ -44,27 +44,33 @@ def blur_score(frame: Frame) -> float:
 
 @dataclass(frozen=True)
 class SceneReport:
-    """Everything one look found, plus the words for it."""
+    """Everything one look found: data only (the words are
+    :func:`device.language.scene.describe`'s)."""
 
-    description: Description
     light: SceneLight
     objects: tuple[Detection, ...] = ()
     faces: tuple[Face, ...] = ()
     texts: tuple[TextLine, ...] = ()
     blur: float = 0.0
+    """Variance of the Laplacian (see :func:`blur_score`); higher is sharper."""
     timings_ms: dict[str, float] = field(default_factory=dict)
+    """Milliseconds per stage, and their ``total``."""
 
     @property
-    def text(self) -> str:
-        return self.description.text
+    def too_dark(self) -> bool:
+        """Too dark to see anything (the models did not run)."""
+        return self.light.light.too_dark
+
+    @property
+    def blurred(self) -> bool:
+        """Too blurred to make anything out (see :data:`BLUR_THRESHOLD`)."""
+        return self.blur < BLUR_THRESHOLD
 
     def as_json(self) -> dict[str, object]:
         def box(b: tuple[float, float, float, float]) -> list[float]:
             return [round(v, 4) for v in b]
 
         return {
-            "text": self.description.text,
-            "detail": self.description.detail,
             "objects": [
                 {"label": o.label, "score": round(o.score, 3), "box": box(o.box)}
                 for o in self.objects
@@ -88,18 +94,6 @@ class SceneReport:
         }
 
 
-@dataclass(frozen=True)
-class Findings:
-    """What one analysis of a frame found, before it is put into words."""
-
-    light: SceneLight
-    blur: float
-    objects: tuple[Detection, ...]
-    faces: tuple[Face, ...]
-    texts: tuple[TextLine, ...]
-    timings_ms: dict[str, float]
-
-
 class VisionPipeline:
     """The device's eyes.  Thread-safe: one look at a time."""
 
@@ -109,18 +103,16 @@ class VisionPipeline:
         threads: int | None = None,
         read_text: bool = True,
         faces: bool = True,
-        max_words: int = DEFAULT_MAX_WORDS,
     ) -> None:
         self._threads = threads
         self._read_text = read_text
         self._find_faces = faces
-        self._max_words = max_words
         self._detector: Any = None
         self._reader: Any = None
         self._faces: Any = None
         self._lock = threading.Lock()
         self._pending: tuple[float, threading.Event] | None = None
-        self._prefetched: tuple[float, Findings | CameraError] | None = None
+        self._prefetched: tuple[float, SceneReport | CameraError] | None = None
         self.last: SceneReport | None = None
 
     def _objects(self, frame: Frame) -> list[Detection]:
@@ -165,26 +157,23 @@ class VisionPipeline:
         """Whether every look reads text (else only ``look(read_text=True)`` does)."""
         return self._read_text
 
-    def look(
-        self,
-        frame: Frame,
-        *,
-        language: Language,
-        max_words: int | None = None,
-        read_text: bool | None = None,
-    ) -> SceneReport:
-        """Analyse ``frame`` now and say what is in it."""
+    def look(self, frame: Frame, *, read_text: bool | None = None) -> SceneReport:
+        """Analyse ``frame`` now; the report also becomes :attr:`last`."""
         with self._lock:
-            findings = self._analyse(frame, self._read_text if read_text is None else read_text)
-        return self._say(findings, language, max_words)
+            report = self._analyse(frame, self._read_text if read_text is None else read_text)
+        self.last = report
+        return report
 
-    def prefetch(self, capture: Callable[[], Frame]) -> None:
-        """Start looking in the background (called on a button press).
+    def prefetch(self, capture: Callable[[], Frame]) -> Callable[[], None]:
+        """Mark a speculative look as begun now; return the work that does it.
 
-        While the wearer is still speaking, the camera frame is taken and
-        analysed, so when the question turns out to be "what do you see?" the
-        answer is ready on release.  A failed capture is only logged: the
-        skill will capture again and report the error itself.
+        Called on a button press: while the wearer is still speaking, the
+        camera frame is taken and analysed, so when the question turns out to
+        be "what do you see?" the answer is ready on release.  The caller
+        runs the returned work on a thread of its own (the runtime's look
+        worker); :meth:`recent` waits for it.  A failed capture is kept for
+        :meth:`recent` to raise; any other failure is only logged, and the
+        skill's own fresh look will report it.
         """
         done = threading.Event()
         self._pending = (time.monotonic(), done)
@@ -203,12 +192,12 @@ class VisionPipeline:
             finally:
                 done.set()
 
-        threading.Thread(target=work, name="companion-prefetch", daemon=True).start()
+        return work
 
-    def recent(
-        self, *, language: Language, max_age: float = 10.0, max_words: int | None = None
-    ) -> SceneReport | None:
+    def recent(self, *, max_age: float = 10.0) -> SceneReport | None:
         """The speculative look's report, if one was started within ``max_age`` s.
+
+        The report returned also becomes :attr:`last`.
 
         Raises the ``CameraError`` the speculative capture met, if it met one.
 
@@ -225,51 +214,17 @@ class VisionPipeline:
         self._pending = None  # each speculative look answers one question
         if isinstance(got[1], CameraError):
             raise got[1]
-        return self._say(got[1], language, max_words)
+        self.last = got[1]
+        return got[1]
 
-    def _say(self, f: Findings, language: Language, max_words: int | None) -> SceneReport:
-        from device.skills.see import describe_scene  # the light-and-colour sentence
-
-        t = time.perf_counter()
-        nothing = describe_scene(f.light, language)
-        if f.light.light.too_dark:
-            description = Description(nothing, nothing, (nothing,))
-        else:
-            # Nothing found in a blurred frame: say why, then what can still be
-            # told (light, colours).  A blur score alone cannot tell a shaken
-            # camera from a plain wall, so it only explains an empty result.
-            if f.blur < BLUR_THRESHOLD:
-                nothing = (
-                    "It's too blurred to make out anything. "
-                    if language == "en"
-                    else "화면이 흐려서 잘 안 보여요. "
-                ) + nothing
-            description = compose(
-                detections=f.objects,
-                faces=f.faces,
-                texts=f.texts,
-                language=language,
-                max_words=max_words or self._max_words,
-                nothing=nothing,
-            )
-            if description.detail != nothing:
-                # "Tell me more" also gets the light and colours.
-                light_words = describe_scene(f.light, language)
-                description = replace(description, detail=f"{description.detail} {light_words}")
-        timings = {**f.timings_ms, "compose": _ms(t)}
-        timings["total"] = round(sum(timings.values()), 1)
-        report = SceneReport(description, f.light, f.objects, f.faces, f.texts, f.blur, timings)
-        self.last = report
-        return report
-
-    def _analyse(self, frame: Frame, read_text: bool) -> Findings:
+    def _analyse(self, frame: Frame, read_text: bool) -> SceneReport:
         timings: dict[str, float] = {}
         t = time.perf_counter()
         light = measure(frame)
         blur = blur_score(frame)
         timings["light"] = _ms(t)
         if light.light.too_dark:  # the models would only find noise
-            return Findings(light, blur, (), (), (), timings)
+            return SceneReport(light, blur=blur, timings_ms=_with_total(timings))
         t = time.perf_counter()
         objects = tuple(self._objects(frame))
         timings["objects"] = _ms(t)
@@ -286,8 +241,12 @@ class VisionPipeline:
             t = time.perf_counter()
             texts = tuple(self._text(frame))
             timings["text"] = _ms(t)
-        return Findings(light, blur, objects, faces, texts, timings)
+        return SceneReport(light, objects, faces, texts, blur, _with_total(timings))
 
 
 def _ms(since: float) -> float:
     return round((time.perf_counter() - since) * 1000, 1)
+
+
+def _with_total(timings: dict[str, float]) -> dict[str, float]:
+    return {**timings, "total": round(sum(timings.values()), 1)}

@@ -101,11 +101,6 @@ class WavMicrophone(Resource):
                 self._check_open()
         return True
 
-    @property
-    def is_started(self) -> bool:
-        with self._cond:
-            return self._started
-
     # -- the port --------------------------------------------------------
 
     def _check_open(self) -> None:
@@ -195,10 +190,6 @@ class PlayedPiece:
     @property
     def heard(self) -> Pcm:
         return self.pcm[: self.heard_samples]
-
-    @property
-    def ends_at(self) -> float:
-        return self.started_at + self.heard_samples / self.sample_rate
 
 
 @dataclass(slots=True)

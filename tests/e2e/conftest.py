@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -16,16 +17,26 @@ import pytest
 
 from device.assistant import Device, Engines, hardware_settings, load_engines
 from device.config import Config
+from device.language import Language
 from device.skills.registry import SkillRegistry, default_registry
-from device.speech.base import Language, Synthesizer
+from device.speech.base import Synthesizer
 from device.speech.espeak_engine import EspeakSynthesizer
 from device.speech.piper_engine import PiperSynthesizer
+from device.turns import Clock
 from device.vision.pipeline import VisionPipeline
 from hardware.pcm import resample
 from hardware.ports import MIC_RATE, Pcm
 from hardware.select import open_fake
 
 SCENES = Path(__file__).parents[2] / "device" / "scenes"
+#: Every device in these tests lives at 10:40 in the morning, so an answer
+#: about the time is the same at any hour the suite runs (midnight and noon
+#: have words of their own).
+TEN_FORTY = datetime(2024, 5, 17, 10, 40).astimezone()
+
+
+def fixed_clock() -> datetime:
+    return TEN_FORTY
 
 
 @pytest.fixture(scope="session")
@@ -104,6 +115,7 @@ def make_device(registry: SkillRegistry, eyes: VisionPipeline) -> Iterator[Devic
         cfg: Config | None = None,
         eyes: VisionPipeline = eyes,
         registry: SkillRegistry = registry,
+        clock: Clock = fixed_clock,
     ) -> Device:
         base = cfg or Config()
         cfg2 = base.with_overrides(
@@ -116,6 +128,7 @@ def make_device(registry: SkillRegistry, eyes: VisionPipeline) -> Iterator[Devic
             cfg=cfg2,
             eyes=eyes,
             own_engines=False,
+            clock=clock,
         )
         opened.append(device.start())
         return device

@@ -137,10 +137,21 @@ def test_bad_input_is_one_line_and_non_zero_exit(
 
 def test_doctor_on_fake_hardware_reports_every_part(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "doctor", "--hardware", "fake")
-    for part in ("camera", "audio", "gpio", "models", "vision", "espeak", "memory"):
-        assert part in out
+    assert out.startswith("hardware: fake\n"), out
+    for part in ("button", "led", "microphone", "earpiece", "camera", "models", "vision"):
+        assert f"ok  {part} " in out, out
     assert code == 0, out
     assert "all good" in out
+
+
+def test_doctor_knows_the_zero_profile_speaks_english_with_espeak() -> None:
+    from device.config import PROFILES_DIR, Config, load_config
+    from device.doctor import needed_mb, speaks_with_espeak
+
+    zero = load_config(PROFILES_DIR / "pi-zero-2w.toml")
+    assert speaks_with_espeak(zero) and not speaks_with_espeak(Config())
+    # The defaults peak near 490 MB (README): a 512 MB Zero must not pass on them.
+    assert needed_mb(Config()) > 480 > needed_mb(zero) > 320
 
 
 def test_models_fetch_failure_is_one_line(

@@ -1,6 +1,6 @@
 """Fixtures for the hardware contract tests.
 
-Audio: the real sounddevice adapters run over :class:`hardware.fake.alsa.PipeLoopback`,
+Audio: the real sounddevice adapters run over :class:`tests.hardware.alsa.PipeLoopback`,
 ALSA's ``file`` plugin reading and writing named pipes.  PortAudio reads the
 ALSA configuration once, when it initialises (at ``import sounddevice``), so
 the fixture below puts the loopback's environment in place first.
@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from hardware.fake.alsa import PipeLoopback
+from tests.hardware.alsa import PipeLoopback
 
 
 def _reinitialise_portaudio() -> None:

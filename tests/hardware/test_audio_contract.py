@@ -25,14 +25,14 @@ from hardware.errors import (
     BackendUnavailable,
     DeviceClosed,
 )
-from hardware.fake.alsa import (
+from hardware.fake.audio import RecordingEarpiece, WavMicrophone
+from hardware.pcm import read_wav, write_wav
+from hardware.ports import MIC_RATE, Earpiece, Microphone, Pcm
+from tests.hardware.alsa import (
     PipeLoopback,
     alsa_file_config_text,
     write_alsa_file_config,
 )
-from hardware.fake.audio import RecordingEarpiece, WavMicrophone
-from hardware.pcm import read_wav, write_wav
-from hardware.ports import MIC_RATE, Earpiece, Microphone, Pcm
 
 REPO = Path(__file__).parents[2]
 EAR_RATE = 22_050
@@ -523,7 +523,7 @@ def test_alsa_config_uses_getenv_or_literal_paths(tmp_path: Path) -> None:
 _REGULAR_FILE_CHECK = """
 import os, sys, numpy as np
 sys.path.insert(0, sys.argv[1])
-from hardware.fake.alsa import write_alsa_file_config, write_capture_file
+from tests.hardware.alsa import write_alsa_file_config, write_capture_file
 folder = sys.argv[2]
 cfg = write_alsa_file_config(folder, capture_path=folder + "/in.raw",
                              playback_path=folder + "/out.raw", literal_paths=True)

@@ -17,6 +17,16 @@ from hardware.select import (
 SCENE = Path(__file__).parents[2] / "device" / "scenes" / "dog.jpg"
 
 
+def _settings(*, fake_camera: Path | None = SCENE) -> HardwareSettings:
+    """The default settings, made the one way the device makes them (from its config)."""
+    from dataclasses import replace
+
+    from device.assistant import hardware_settings
+    from device.config import Config
+
+    return replace(hardware_settings(Config()), fake_camera=fake_camera)
+
+
 def _pi_loads() -> bool:
     try:
         from hardware.pi.gpio import default_pin_factory
@@ -30,14 +40,14 @@ def _pi_loads() -> bool:
 @pytest.mark.skipif(_pi_loads(), reason="this machine has Pi hardware")
 def test_explicit_pi_fails_fast_with_one_line() -> None:
     with pytest.raises(BackendUnavailable) as info:
-        open_hardware("pi", HardwareSettings(fake_camera=SCENE))
+        open_hardware("pi", _settings())
     assert "\n" not in str(info.value)
 
 
 @pytest.mark.skipif(_pi_loads(), reason="this machine has Pi hardware")
 def test_auto_falls_back_to_fake_and_says_so(caplog: pytest.LogCaptureFixture) -> None:
-    with open_hardware("auto", HardwareSettings(fake_camera=SCENE)) as hw:
-        assert hw.kind == "fake" and hw.fake is not None
+    with open_hardware("auto", _settings()) as hw:
+        assert hw.kind == "fake" and hw.scripted() is hw.fake
         assert hw.camera.capture().size > 0
     assert any("using fake hardware" in r.getMessage() for r in caplog.records)
 
@@ -47,19 +57,19 @@ def test_auto_on_a_raspberry_pi_never_falls_back_to_fakes(tmp_path: Path) -> Non
     model = tmp_path / "model"
     model.write_bytes(b"Raspberry Pi Zero 2 W Rev 1.0\x00")
     with pytest.raises(BackendUnavailable):
-        open_hardware("auto", HardwareSettings(fake_camera=SCENE), model=model)
+        open_hardware("auto", _settings(), model=model)
     model.write_bytes(b"QEMU virt\x00")
-    with open_hardware("auto", HardwareSettings(fake_camera=SCENE), model=model) as hw:
+    with open_hardware("auto", _settings(), model=model) as hw:
         assert hw.kind == "fake"
 
 
 def test_fake_without_a_camera_source_is_a_camera_error() -> None:
     with pytest.raises(CameraError, match="needs an image"):
-        open_hardware("fake", HardwareSettings(fake_camera=None))
+        open_hardware("fake", _settings(fake_camera=None))
 
 
 def test_closing_a_set_closes_every_port_once() -> None:
-    hw = open_hardware("fake", HardwareSettings(fake_camera=SCENE))
+    hw = open_hardware("fake", _settings())
     hw.close()
     hw.close()
     assert hw.fake is not None
@@ -90,3 +100,25 @@ def test_environment_typo_is_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COMPANION_HARDWARE", "piu")
     with pytest.raises(BackendUnavailable, match="COMPANION_HARDWARE"):
         default_backend()
+
+
+def test_auto_resolves_to_pi_on_a_raspberry_pi_and_stays_open_elsewhere(tmp_path: Path) -> None:
+    from hardware.select import resolve_backend
+
+    model = tmp_path / "model"
+    model.write_bytes(b"Raspberry Pi 4 Model B Rev 1.4\x00")
+    assert resolve_backend("auto", model=model) == "pi"
+    assert resolve_backend("fake", model=model) == "fake"
+    model.write_bytes(b"QEMU virt\x00")
+    assert resolve_backend("auto", model=model) == "auto"
+
+
+def test_scripted_controls_are_refused_on_real_hardware() -> None:
+    from hardware.select import HardwareSet
+
+    with open_hardware("fake", _settings()) as fake:
+        real_looking = HardwareSet(
+            "pi", fake.camera, fake.button, fake.led, fake.microphone, fake.earpiece
+        )
+        with pytest.raises(BackendUnavailable, match="fake hardware"):
+            real_looking.scripted()

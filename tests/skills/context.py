@@ -7,8 +7,8 @@ from datetime import datetime
 
 import numpy as np
 
+from device.language import Language
 from device.skills.base import Answer
-from device.speech.base import Language
 from hardware.errors import CameraError
 from hardware.ports import Frame
 

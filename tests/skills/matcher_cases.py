@@ -9,7 +9,7 @@ table; ``test_matcher.py`` checks the gap between the two halves still exists.
 
 from __future__ import annotations
 
-from device.speech.base import Language
+from device.language import Language
 
 #: (language, transcript, expected skill)
 REQUESTS: tuple[tuple[Language, str, str], ...] = (

@@ -8,6 +8,7 @@ from datetime import datetime
 import numpy as np
 import pytest
 
+from device.language import LANGUAGES, Language
 from device.skills.base import Answer, Skill
 from device.skills.builtin import (
     MAX_VOLUME,
@@ -22,7 +23,6 @@ from device.skills.builtin import (
     StopSkill,
     TimeSkill,
 )
-from device.speech.base import LANGUAGES, Language
 
 from .context import Context, solid
 
@@ -155,7 +155,7 @@ def test_repeat_says_the_last_answer_again() -> None:
     ("language", "text"),
     [("en", "I haven't said anything yet."), ("ko", "아직 아무 말도 안 했어요.")],
 )
-@pytest.mark.parametrize("last", [None, Answer("", intent="stop", silence=True)])
+@pytest.mark.parametrize("last", [None, Answer("", intent="stop")])
 def test_repeat_with_nothing_said_yet(language: Language, text: str, last: Answer | None) -> None:
     assert RepeatSkill().answer(Context(language=language, last_answer=last), "").text == text
 
@@ -220,7 +220,7 @@ def test_quieter_then_louder_walk_the_whole_range_in_steps() -> None:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_stop_is_silence(language: Language) -> None:
     answer = StopSkill().answer(Context(language=language), "stop")
-    assert answer == Answer(text="", intent="stop", silence=True)
+    assert answer == Answer(text="", intent="stop")
 
 
 def test_help_lists_what_can_be_asked_in_two_sentences_at_most() -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from device.language import Language
 from device.skills.matcher import DEFAULT_THRESHOLD, Intent, IntentMatcher, normalise
 from device.skills.registry import SkillRegistry, default_registry, phrase_variants
 from device.skills.textsim import jamo, sound_key, word_similarity
-from device.speech.base import Language
 from device.vision.pipeline import VisionPipeline
 
 from .matcher_cases import REQUESTS, UNRELATED

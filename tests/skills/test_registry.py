@@ -8,11 +8,11 @@ from typing import ClassVar
 
 import pytest
 
+from device.language import LANGUAGES, Language
 from device.skills.base import Answer, SkillContext
 from device.skills.builtin import FallbackSkill, TimeSkill
 from device.skills.matcher import DEFAULT_THRESHOLD
 from device.skills.registry import SkillRegistry, default_registry, phrase_variants
-from device.speech.base import LANGUAGES, Language
 from device.vision.pipeline import VisionPipeline
 
 from .context import Context, solid

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from device.language import Language
 from device.skills.registry import default_registry
-from device.speech.base import Language
 from device.vision.pipeline import VisionPipeline
 
 _FST_MAGIC = 0x7EB2FDD6

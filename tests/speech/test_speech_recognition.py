@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from device.errors import SpeechError
+from device.speech.base import Recognizer, Transcript
 from device.speech.sphinx_engine import PocketSphinxRecognizer
 from device.speech.voicing import VoicingDetector
 from device.speech.vosk_engine import VoskRecognizer
@@ -86,11 +87,26 @@ def test_sphinx_stream_lifecycle(sphinx: PocketSphinxRecognizer, say_en: Speak) 
     assert hear(sphinx, say_en("read this")).text == "read this"
 
 
-def test_feed_rejects_audio_that_is_not_int16_mono(sphinx: PocketSphinxRecognizer) -> None:
-    stream = sphinx.start()
+# --- what every recogniser's stream does alike (device.speech.stream) --------
+
+
+@pytest.fixture(params=["sphinx", pytest.param("vosk_ko", marks=pytest.mark.slow)])
+def any_recognizer(request: pytest.FixtureRequest) -> Recognizer:
+    recognizer: Recognizer = request.getfixturevalue(request.param)
+    return recognizer
+
+
+def test_every_recogniser_streams_by_the_same_rules(any_recognizer: Recognizer) -> None:
+    stream = any_recognizer.start()
     with pytest.raises(ValueError, match="int16"):
         stream.feed(np.zeros(1600, dtype=np.float32))
-    stream.cancel()
+    stream.feed(white_noise(seconds=0.5, rms=0.0))
+    assert stream.finish() == Transcript.nothing(any_recognizer.name)
+    with pytest.raises(SpeechError, match="already finished"):
+        stream.feed(white_noise(seconds=0.1, rms=0.0))
+    with pytest.raises(SpeechError, match="already finished"):
+        stream.finish()
+    stream.cancel()  # harmless after the end
 
 
 # --- Vosk (Korean) ----------------------------------------------------------

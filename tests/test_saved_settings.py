@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from device.state import STATE_FILE, SavedState, StateStore, state_directory
+from device.saved_settings import STATE_FILE, SavedState, StateStore, state_directory
 
 
 def test_nothing_saved_means_defaults(tmp_path: Path) -> None:

@@ -117,7 +117,7 @@ def alsa_file_config_text(
         raise ValueError(f"{device!r}: PCM names must be letters, digits and underscores")
     infile = _source(CAPTURE_ENV, capture_path, literal_paths)
     outfile = _source(PLAYBACK_ENV, playback_path, literal_paths)
-    return f"""# Written by hardware.fake.alsa: a sound card made of two files.
+    return f"""# Written by tests/hardware/alsa.py: a sound card made of two files.
 pcm.{device}_capture {{
     type file
     slave.pcm "null"
@@ -275,17 +275,6 @@ class PipeLoopback(Resource):
             self._to_capture.extend(
                 padded[i:i + self.capture_block].tobytes()
                 for i in range(0, padded.size, self.capture_block))
-
-    def wait_fed(self, timeout: float) -> bool:
-        """Wait until everything fed is in the pipe (heard, if a stream runs)."""
-        deadline = time.monotonic() + max(0.0, timeout)
-        with self._cond:
-            while self._to_capture:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0 or self._closed.is_set():
-                    return False
-                self._cond.wait(remaining)
-        return True
 
     def discard_capture(self) -> int:
         """Drop fed audio nobody has captured yet; return how many samples went."""

@@ -1,0 +1,221 @@
+"""English: the sentences, the names of things, and the grammar (plurals,
+articles, numbers, the clock)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Final
+
+from device.language.tongue import Messages, Tongue
+from device.vision.coco import COCO_LABELS
+from device.vision.grouping import Group, Side, nearness, side_of
+from device.vision.light import ColourName, LightWord
+
+MESSAGES: Final = Messages(
+    fallback="Sorry, I didn't catch that.",
+    help="You can ask me what time it is or what I see. "
+    "You can also say repeat, louder, quieter or stop.",
+    nothing_said_yet="I haven't said anything yet.",
+    louder="Louder.",
+    loudest="That's as loud as I go.",
+    quieter="Quieter.",
+    quietest="That's as quiet as I go.",
+    camera_error="I can't see right now: the camera isn't answering.",
+    too_dark="It's too dark for me to see anything.",
+    blurred="It's too blurred to make out anything.",
+    mixed_colours="I see a mix of colours.",
+    main_colours="I mostly see {colours}.",
+    sign="A sign says {signs}.",
+    mood_one="Someone looks {mood}.",
+    mood_many="Someone near you looks {mood}.",
+    no_text="I can't find any text to read.",
+    read="It says: {text}.",
+)
+
+#: How each COCO class is said (the dataset's names are sometimes terse).
+THINGS: Final[Mapping[str, str]] = {
+    **{label: label for label in COCO_LABELS},
+    "dining table": "table",
+    "tv": "TV",
+    "sports ball": "ball",
+    "cell phone": "phone",
+    "hair drier": "hair dryer",
+}
+
+#: Plurals that the +s / +es rule gets wrong (of a whole name or its last word).
+_IRREGULAR: Final[Mapping[str, str]] = {
+    "person": "people",
+    "mouse": "mice",
+    "knife": "knives",
+    "sheep": "sheep",
+    "skis": "skis",
+    "scissors": "scissors",
+}
+
+LIGHT: Final[Mapping[LightWord, str]] = {
+    "very dark": "It's very dark here.",
+    "dark": "It's dark here.",
+    "dim": "It's dim here.",
+    "fairly bright": "It's fairly bright here.",
+    "bright": "It's bright here.",
+    "very bright": "It's very bright here.",
+}
+
+COLOURS: Final[Mapping[ColourName, str]] = {
+    "red": "red",
+    "orange": "orange",
+    "yellow": "yellow",
+    "green": "green",
+    "blue": "blue",
+    "purple": "purple",
+    "pink": "pink",
+    "brown": "brown",
+    "white": "white",
+    "grey": "grey",
+    "black": "black",
+}
+
+#: The face model's labels are nouns for some moods; "looks surprise" is not English.
+MOODS: Final[Mapping[str, str]] = {
+    "happy": "happy",
+    "sad": "sad",
+    "angry": "angry",
+    "surprise": "surprised",
+    "fear": "afraid",
+    "disgust": "disgusted",
+}
+
+_NUMBERS: Final = (
+    *("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
+    *("eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen"),
+    *("eighteen", "nineteen", "twenty"),
+)
+#: Beside a side ("two on your left"), small numbers are words, larger ones digits.
+_SPELLED_BESIDE_A_SIDE: Final = 6
+
+_SIDE: Final[Mapping[Side, str]] = {
+    "left": "on your left",
+    "ahead": "ahead",
+    "right": "on your right",
+}
+_KIND: Final = {"animal": "an animal", "vehicle": "a vehicle"}
+
+
+def plural(label: str) -> str:
+    word = THINGS[label]
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    head, _, last = word.rpartition(" ")
+    if last in _IRREGULAR:
+        return f"{head} {_IRREGULAR[last]}".strip()
+    if last.endswith(("s", "sh", "ch", "x", "z")):
+        return word + "es"
+    if last.endswith("y") and last[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def counted(n: int, label: str) -> str:
+    """'a dog', 'an umbrella', 'three people', 'about 30 cars'."""
+    if n == 1:
+        word = THINGS[label]
+        article = "an" if word[0] in "aeiou" else "a"
+        return f"{article} {word}"
+    number = _NUMBERS[n] if n < len(_NUMBERS) else f"about {round(n, -1)}"
+    return f"{number} {plural(label)}"
+
+
+def listing(items: Sequence[str], *, last: str = "and") -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return ", ".join([*items[:-2], f" {last} ".join(items[-2:])])
+
+
+def quotes(lines: Sequence[str]) -> str:
+    return listing([f'"{line}"' for line in lines])
+
+
+def _sentence(text: str) -> str:
+    return text[0].upper() + text[1:] + "."
+
+
+def group(g: Group) -> str:
+    near = g.nearest
+    if g.alternatives:
+        maybe = listing([counted(1, x) for x in (g.label, *g.alternatives)], last="or")
+        close = " close" if g.close_side else ""
+        kind = _KIND.get(g.kind, "something")
+        return _sentence(f"{kind}{close} {_SIDE[side_of(near.box)]}, maybe {maybe}")
+    close_side = g.close_side
+    if g.side is not None:
+        text = f"{counted(g.count, g.label)} {_SIDE[g.side]}"
+        if close_side and g.count == 1:
+            text = f"{counted(1, g.label)} close {_SIDE[close_side]}"
+        elif close_side:
+            text += ", one of them close"
+        elif g.count == 1 and nearness(near.box) == "far":
+            text += ", far away"
+        return _sentence(text)
+    parts = []
+    for side, n in g.by_side:
+        number = _NUMBERS[n] if n <= _SPELLED_BESIDE_A_SIDE else str(n)
+        close = " close" if side == close_side else ""
+        parts.append(f"{number}{close} {_SIDE[side]}")
+    return _sentence(f"{counted(g.count, g.label)}: {listing(parts)}")
+
+
+def count(label: str, n: int) -> str:
+    return f"I don't see any {plural(label)}." if n == 0 else f"I see {counted(n, label)}."
+
+
+def asked_label(utterance: str) -> str | None:
+    words = set(re.findall(r"[a-z]+", utterance.lower()))
+    best: tuple[int, str] | None = None
+    for label in COCO_LABELS:
+        for form in (THINGS[label], plural(label), label):
+            said = form.lower().split()
+            # The longest name heard wins: "teddy bears" are not bears.
+            if set(said) <= words and (best is None or len(said) > best[0]):
+                best = (len(said), label)
+    return best[1] if best else None
+
+
+def _period(hour: int) -> str:
+    if 5 <= hour < 12:
+        return "in the morning"
+    if 12 <= hour < 18:
+        return "in the afternoon"
+    if 18 <= hour < 21:
+        return "in the evening"
+    return "at night"
+
+
+def time(hour: int, minute: int) -> str:
+    """Never "9:05", which speech engines read as "nine zero five": the first
+    minutes of an hour are "5 minutes past 9"."""
+    twelve = hour % 12 or 12
+    if minute == 0:
+        if hour in (0, 12):
+            return "It's midnight." if hour == 0 else "It's noon."
+        return f"It's {twelve} o'clock {_period(hour)}."
+    if minute < 10:
+        minutes = "1 minute" if minute == 1 else f"{minute} minutes"
+        if hour in (0, 12):
+            return f"It's {minutes} past {'midnight' if hour == 0 else 'noon'}."
+        return f"It's {minutes} past {twelve} {_period(hour)}."
+    return f"It's {twelve}:{minute:02d} {_period(hour)}."
+
+
+ENGLISH: Final = Tongue(
+    messages=MESSAGES,
+    things=THINGS,
+    light=LIGHT,
+    colours=COLOURS,
+    moods=MOODS,
+    listing=listing,
+    quotes=quotes,
+    group=group,
+    count=count,
+    asked_label=asked_label,
+    time=time,
+)

@@ -1,0 +1,298 @@
+"""Korean: the sentences, the names of things, and the grammar (native
+numbers, counters, the particles that follow a final consonant, the clock)."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Mapping, Sequence
+from typing import Final
+
+from device.language.tongue import Messages, Tongue
+from device.vision.grouping import Group, Kind, Side, kind_of, nearness, side_of
+from device.vision.light import ColourName, LightWord
+
+MESSAGES: Final = Messages(
+    fallback="죄송해요, 잘 못 알아들었어요.",
+    help="몇 시인지, 앞에 뭐가 보이는지 물어보세요. 다시, 크게, 작게, 그만이라고 말할 수도 있어요.",
+    nothing_said_yet="아직 아무 말도 안 했어요.",
+    louder="소리를 키울게요.",
+    loudest="이미 가장 큰 소리예요.",
+    quieter="소리를 줄일게요.",
+    quietest="이미 가장 작은 소리예요.",
+    camera_error="지금은 볼 수 없어요. 카메라가 응답하지 않아요.",
+    too_dark="너무 어두워서 아무것도 안 보여요.",
+    blurred="화면이 흐려서 잘 안 보여요.",
+    mixed_colours="여러 가지 색이 섞여 보여요.",
+    # Every colour name ends in 색, a closed syllable, so the subject particle
+    # after the list is always 이.
+    main_colours="주로 {colours}이 보여요.",
+    sign="표지판에 {signs}라고 쓰여 있어요.",
+    mood_one="누군가 {mood}.",
+    mood_many="누군가 {mood}.",
+    no_text="읽을 글자가 안 보여요.",
+    read="{text}라고 쓰여 있어요.",
+)
+
+#: Korean names for the 80 COCO classes.
+THINGS: Final[Mapping[str, str]] = {
+    "person": "사람",
+    "bicycle": "자전거",
+    "car": "자동차",
+    "motorcycle": "오토바이",
+    "airplane": "비행기",
+    "bus": "버스",
+    "train": "기차",
+    "truck": "트럭",
+    "boat": "배",
+    "traffic light": "신호등",
+    "fire hydrant": "소화전",
+    "stop sign": "정지 표지판",
+    "parking meter": "주차 요금기",
+    "bench": "벤치",
+    "bird": "새",
+    "cat": "고양이",
+    "dog": "개",
+    "horse": "말",
+    "sheep": "양",
+    "cow": "소",
+    "elephant": "코끼리",
+    "bear": "곰",
+    "zebra": "얼룩말",
+    "giraffe": "기린",
+    "backpack": "배낭",
+    "umbrella": "우산",
+    "handbag": "핸드백",
+    "tie": "넥타이",
+    "suitcase": "여행 가방",
+    "frisbee": "프리스비",
+    "skis": "스키",
+    "snowboard": "스노보드",
+    "sports ball": "공",
+    "kite": "연",
+    "baseball bat": "야구 방망이",
+    "baseball glove": "야구 글러브",
+    "skateboard": "스케이트보드",
+    "surfboard": "서핑보드",
+    "tennis racket": "테니스 라켓",
+    "bottle": "병",
+    "wine glass": "와인잔",
+    "cup": "컵",
+    "fork": "포크",
+    "knife": "칼",
+    "spoon": "숟가락",
+    "bowl": "그릇",
+    "banana": "바나나",
+    "apple": "사과",
+    "sandwich": "샌드위치",
+    "orange": "오렌지",
+    "broccoli": "브로콜리",
+    "carrot": "당근",
+    "hot dog": "핫도그",
+    "pizza": "피자",
+    "donut": "도넛",
+    "cake": "케이크",
+    "chair": "의자",
+    "couch": "소파",
+    "potted plant": "화분",
+    "bed": "침대",
+    "dining table": "식탁",
+    "toilet": "변기",
+    "tv": "텔레비전",
+    "laptop": "노트북",
+    "mouse": "마우스",
+    "remote": "리모컨",
+    "keyboard": "키보드",
+    "cell phone": "휴대폰",
+    "microwave": "전자레인지",
+    "oven": "오븐",
+    "toaster": "토스터",
+    "sink": "싱크대",
+    "refrigerator": "냉장고",
+    "book": "책",
+    "clock": "시계",
+    "vase": "꽃병",
+    "scissors": "가위",
+    "teddy bear": "곰 인형",
+    "hair drier": "헤어드라이어",
+    "toothbrush": "칫솔",
+}
+
+LIGHT: Final[Mapping[LightWord, str]] = {
+    "very dark": "여기는 아주 어두워요.",
+    "dark": "여기는 어두워요.",
+    "dim": "여기는 조금 어두워요.",
+    "fairly bright": "여기는 꽤 밝아요.",
+    "bright": "여기는 밝아요.",
+    "very bright": "여기는 아주 밝아요.",
+}
+
+COLOURS: Final[Mapping[ColourName, str]] = {
+    "red": "빨간색",
+    "orange": "주황색",
+    "yellow": "노란색",
+    "green": "초록색",
+    "blue": "파란색",
+    "purple": "보라색",
+    "pink": "분홍색",
+    "brown": "갈색",
+    "white": "흰색",
+    "grey": "회색",
+    "black": "검은색",
+}
+
+#: Each mood with its verb, as "누군가 ..." ends: some read as seen (보여요),
+#: the guesses as guesses (같아요).
+MOODS: Final[Mapping[str, str]] = {
+    "happy": "기뻐 보여요",
+    "sad": "슬퍼 보여요",
+    "angry": "화가 나 보여요",
+    "surprise": "놀란 것 같아요",
+    "fear": "겁먹은 것 같아요",
+    "disgust": "불쾌해 보여요",
+}
+
+# Native Korean numbers as they stand before a counter (한 명, 두 마리, 스무 개).
+_NATIVE: Final = (
+    *("영", "한", "두", "세", "네", "다섯", "여섯", "일곱", "여덟", "아홉", "열"),
+    *("열한", "열두", "열세", "열네", "열다섯", "열여섯", "열일곱", "열여덟", "열아홉", "스무"),
+)
+_COUNTERS: Final[Mapping[Kind, str]] = {"person": "명", "animal": "마리", "vehicle": "대"}
+_SIDE: Final[Mapping[Side, str]] = {"left": "왼쪽", "ahead": "앞", "right": "오른쪽"}
+_KIND: Final = {"animal": "동물", "vehicle": "차량"}
+
+
+def number(n: int) -> str:
+    """A native number as it stands before a counter; digits past twenty."""
+    return _NATIVE[n] if n < len(_NATIVE) else str(n)
+
+
+def counter(kind: Kind) -> str:
+    """The counter word: people 명, animals 마리, vehicles 대, everything else 개."""
+    return _COUNTERS.get(kind, "개")
+
+
+def has_batchim(word: str) -> bool:
+    """Does the last Hangul syllable end in a consonant (so 이/은/과, not 가/는/와)?"""
+    last = word.strip()[-1:]
+    if not last or not "가" <= last <= "힣":
+        # Latin letters and digits: read aloud, most end in a vowel sound; be
+        # conservative with the ones that clearly end in a consonant.
+        return last.lower() in "lmnr013678"
+    return (ord(last) - 0xAC00) % 28 != 0
+
+
+def subject(word: str) -> str:
+    """``word`` with its subject particle: 사람이, 개가."""
+    return word + ("이" if has_batchim(word) else "가")
+
+
+def topic(word: str) -> str:
+    """``word`` with its topic particle: 한 명은, 한 마리는."""
+    return word + ("은" if has_batchim(word) else "는")
+
+
+def listing(items: Sequence[str]) -> str:
+    """'가', '가와 나', '가, 나와 다': 과 after a final consonant, 와 after a vowel."""
+    if len(items) < 2:
+        return "".join(items)
+    *first, before, last = items
+    joined = before + ("과 " if has_batchim(before) else "와 ") + last
+    return ", ".join([*first, joined])
+
+
+def quotes(lines: Sequence[str]) -> str:
+    return ", ".join(f'"{line}"' for line in lines)
+
+
+def group(g: Group) -> str:
+    name = THINGS[g.label]
+    if g.alternatives:
+        kind = _KIND.get(g.kind, "무언가")
+        names = [THINGS[x] for x in (g.label, *g.alternatives)]
+        maybe = names[0]
+        for prev, nxt in itertools.pairwise(names):
+            maybe += ("이나 " if has_batchim(prev) else "나 ") + nxt
+        return f"{_SIDE[side_of(g.nearest.box)]}에 {subject(kind)} 있어요. {maybe} 같아요."
+    unit = counter(g.kind)
+    close_side = g.close_side
+    if g.side is None:
+        parts = []
+        for side, n in g.by_side:
+            where = f"{_SIDE[side]} 가까이에" if side == close_side else f"{_SIDE[side]}에"
+            parts.append(f"{where} {number(n)} {unit}")
+        return f"{subject(name)} {number(g.count)} {unit} 있어요: {', '.join(parts)}."
+    where = f"{_SIDE[g.side]}에"
+    if close_side and g.count == 1:
+        return f"{_SIDE[close_side]} 가까이에 {subject(name)} 있어요."
+    if g.count == 1 and nearness(g.nearest.box) == "far":
+        return f"{where} 멀리 {subject(name)} 있어요."
+    text = f"{where} {subject(name)} {number(g.count)} {unit} 있어요."
+    if close_side:
+        text += f" {topic('한 ' + unit)} 가까이에 있어요."
+    return text
+
+
+def count(label: str, n: int) -> str:
+    name = THINGS[label]
+    if n == 0:
+        return f"{topic(name)} 안 보여요."
+    return f"{subject(f'{name} {number(n)} {counter(kind_of(label))}')} 보여요."
+
+
+#: "몇 개" is "how many (things)", not "how many dogs" (개): the counter goes
+#: before the names are looked for.
+_HOW_MANY: Final = re.compile(r"몇\s*(?:개|명|마리|대)")
+#: Every name with its spaces removed, longest first, so "곰 인형" is found
+#: before "곰".
+_BY_LENGTH: Final = sorted(
+    ((name.replace(" ", ""), label) for label, name in THINGS.items()), key=lambda nl: -len(nl[0])
+)
+
+
+def asked_label(utterance: str) -> str | None:
+    # Spaces removed: the recogniser spaces words its own way.
+    packed = _HOW_MANY.sub("", utterance).replace(" ", "")
+    for name, label in _BY_LENGTH:
+        if name in packed:
+            return label
+    return None
+
+
+def _period(hour: int) -> str:
+    if hour == 0 or hour >= 21:
+        return "밤"
+    if hour < 6:
+        return "새벽"
+    if hour < 12:
+        return "오전"
+    if hour < 18:
+        return "오후"
+    return "저녁"
+
+
+def time(hour: int, minute: int) -> str:
+    """Hours in native numbers written out (열 시, "yeol si"), minutes in
+    digits (40분, read "sasip bun"): a voice reading "10시" says "sip si",
+    which is wrong."""
+    if minute == 0 and hour in (0, 12):
+        return "지금은 자정이에요." if hour == 0 else "지금은 정오예요."
+    clock = f"{_period(hour)} {number(hour % 12 or 12)} 시"
+    if minute == 0:
+        return f"지금은 {clock}예요."
+    return f"지금은 {clock} {minute}분이에요."
+
+
+KOREAN: Final = Tongue(
+    messages=MESSAGES,
+    things=THINGS,
+    light=LIGHT,
+    colours=COLOURS,
+    moods=MOODS,
+    listing=listing,
+    quotes=quotes,
+    group=group,
+    count=count,
+    asked_label=asked_label,
+    time=time,
+)

@@ -1,0 +1,86 @@
+"""What one language must supply for the device to speak it.
+
+A language is one :class:`Tongue` value (``device/language/en.py`` builds
+``ENGLISH``, ``ko.py`` builds ``KOREAN``): its fixed sentences
+(:class:`Messages`), its names for things, and the few functions whose
+grammar cannot be a table (numbers, plurals, counters, particles).  Because
+both are frozen dataclasses, mypy refuses a language that leaves one out;
+``tests/language/test_tables.py`` checks the rest (every COCO class named,
+the same ``str.format`` slots in every language).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from device.vision.grouping import Group
+from device.vision.light import ColourName, LightWord
+
+
+@dataclass(frozen=True, slots=True)
+class Messages:
+    """Every fixed sentence the device says.  ``{name}`` marks a value filled
+    in with ``str.format``; every language has the same slots."""
+
+    fallback: str
+    """No skill matched the request."""
+    help: str
+    """What can be asked (two sentences at most)."""
+    nothing_said_yet: str
+    """"Repeat that" before anything was said."""
+    louder: str
+    """The volume went up a step."""
+    loudest: str
+    """"Louder" at full volume."""
+    quieter: str
+    """The volume went down a step."""
+    quietest: str
+    """"Quieter" at the lowest volume."""
+    camera_error: str
+    """The camera did not give a frame (said after the error earcon)."""
+    too_dark: str
+    """Too dark to see anything (then nothing else about the scene is said)."""
+    blurred: str
+    """Said before the light when a blurred frame showed nothing."""
+    mixed_colours: str
+    """No colour covers enough of the view to name."""
+    main_colours: str
+    """``{colours}``: the main colours' names as one list (``Tongue.listing``)."""
+    sign: str
+    """``{signs}``: the lines of text seen, quoted, as one list (``Tongue.quotes``)."""
+    mood_one: str
+    """``{mood}``: the one face's mood word (``Tongue.moods``)."""
+    mood_many: str
+    """``{mood}``: the mood most faces in view show."""
+    no_text: str
+    """"Read that" with no text in view."""
+    read: str
+    """``{text}``: every line read, joined by ". "."""
+
+
+@dataclass(frozen=True, slots=True)
+class Tongue:
+    """Everything the device says in one language: tables, then grammar."""
+
+    messages: Messages
+    things: Mapping[str, str]
+    """A name for each of the 80 COCO classes, as it stands alone ("table")."""
+    light: Mapping[LightWord, str]
+    """A sentence for each light level ("It's dim here.")."""
+    colours: Mapping[ColourName, str]
+    """A name for each colour the light measurement reports."""
+    moods: Mapping[str, str]
+    """A word for each face expression but "neutral", as ``mood_one`` takes it."""
+    listing: Callable[[Sequence[str]], str]
+    """Names as a spoken list ("grey and yellow", "회색과 노란색")."""
+    quotes: Callable[[Sequence[str]], str]
+    """Lines of text, each quoted, as a list (for ``Messages.sign``)."""
+    group: Callable[[Group], str]
+    """One sentence about one group of things: how many, where, how near."""
+    count: Callable[[str, int], str]
+    """The answer to "how many <label>s?" when ``n`` are in view (0 included)."""
+    asked_label: Callable[[str], str | None]
+    """The COCO class a "how many" question names, or None if it names none."""
+    time: Callable[[int, int], str]
+    """One sentence telling the time, from a 24-hour hour and a minute."""
