@@ -27,6 +27,7 @@ import numpy as np
 
 from device.ask import hold_and_speak
 from device.assistant import open_device
+from device.cli import limit_malloc_arenas
 from device.config import Config
 from hardware.pcm import resample
 from hardware.ports import MIC_RATE
@@ -144,11 +145,13 @@ def main() -> None:
     ap.add_argument("--idle-seconds", type=float, default=10.0)
     ap.add_argument("--skip-demo", action="store_true")
     args = ap.parse_args()
+    limit_malloc_arenas()  # as `companion` does, before any thread starts
     print(f"machine: {machine()}")
     bench_latency(args.runs, args.idle_seconds)
     if not args.skip_demo:
         zero = Path(__file__).parents[1] / "device" / "profiles" / "pi-zero-2w.toml"
-        for arenas in (None, 1):
+        # None: what `companion` does (one arena); 16: glibc's default on 2 cores.
+        for arenas in (None, 16):
             bench_demo_rss(arenas=arenas)
             bench_demo_rss(zero, arenas=arenas)
 

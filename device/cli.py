@@ -178,14 +178,17 @@ def cmd_run(args: argparse.Namespace) -> int:
 def limit_malloc_arenas() -> None:
     """Give glibc one malloc arena, before any worker thread starts.
 
-    Every listen, respond and speak worker is a new thread, and glibc gives
-    threads their own arenas (up to 8 per core), each keeping freed memory.
-    Measured on the English demo: peak RSS 445 MB with glibc's default, 401 MB
-    with 2 arenas, and with the vision models 529 -> 510 MB with 1 arena (the
-    Pi Zero profile: 366 -> 330 MB), with release-to-first-audio unchanged:
-    the threads take turns rather than allocating at once.  A no-op off glibc.
+    glibc gives threads their own arenas (up to 8 per core), each keeping
+    freed memory.  The runtime now has a fixed set of long-lived workers
+    rather than a thread per effect, which made this matter less, but the
+    figures still favour one arena (English demo, 2-core x86, Dec 2026): peak
+    RSS 510 MB with glibc's default, 492 MB with one arena; the Pi Zero 2 W
+    profile 324 -> 317 MB (with a thread per effect it was 529 -> 510 MB),
+    with release-to-first-audio unchanged.  ``MALLOC_ARENA_MAX`` in the
+    environment (glibc's own tunable) is left to win, which is also how
+    ``bench/device_bench.py`` measures both.  A no-op off glibc.
     """
-    if not sys.platform.startswith("linux"):
+    if not sys.platform.startswith("linux") or "MALLOC_ARENA_MAX" in os.environ:
         return
     import ctypes
     import ctypes.util

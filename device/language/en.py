@@ -1,5 +1,5 @@
-"""English: the sentences, the names of things, and the grammar (plurals,
-articles, numbers, the clock)."""
+"""English: the sentences, the requests understood, the names of things, and
+the grammar (plurals, articles, numbers, the clock)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Final
 
-from device.language.tongue import Messages, Tongue
+from device.language.tongue import Messages, Requests, Tongue
 from device.vision.coco import COCO_LABELS
 from device.vision.grouping import Group, Side, nearness, side_of
 from device.vision.light import ColourName, LightWord
@@ -32,6 +32,225 @@ MESSAGES: Final = Messages(
     no_text="I can't find any text to read.",
     read="It says: {text}.",
 )
+
+#: What is said to ask for each skill.  Every word of every phrase must be in
+#: PocketSphinx's CMU dictionary (``tests/skills/test_vocabulary.py``), written
+#: in lower case; the grammar adds "please" before and after each phrase
+#: (``device/skills/registry.py``).  Keywords match whole words.
+REQUESTS: Final[Mapping[str, Requests]] = {
+    "time": Requests(
+        phrases=(
+            "what time is it",
+            "what time is it now",
+            "what's the time",
+            "what is the time",
+            "what's the time now",
+            "tell me the time",
+            "can you tell me the time",
+            "do you know the time",
+            "do you know what time it is",
+            "have you got the time",
+            "check the time",
+            "the time",
+            "time",
+        ),
+        keywords={"time": 0.6, "what time": 0.8, "clock": 0.5, "hour": 0.5, "o'clock": 0.6},
+    ),
+    "see": Requests(
+        phrases=(
+            "what do you see",
+            "what can you see",
+            "what's in front of me",
+            "what is in front of me",
+            "describe the scene",
+            "describe what you see",
+            "tell me what you see",
+            "what's around me",
+            "what am i looking at",
+            "look around",
+            "what's ahead",
+            "how bright is it",
+            "is it dark",
+            "what colour is it",
+            "what color is it",
+            "describe",
+            "look",
+        ),
+        keywords={
+            "see": 0.6,
+            "in front": 0.7,
+            "describe": 0.7,
+            "scene": 0.7,
+            "look": 0.5,
+            "looking": 0.5,
+            "around me": 0.5,
+            "surroundings": 0.6,
+            "colour": 0.5,
+            "color": 0.5,
+            "bright": 0.4,
+            "dark": 0.4,
+        },
+    ),
+    "more": Requests(
+        phrases=(
+            "tell me more",
+            "more",
+            "more detail",
+            "what else",
+            "what else do you see",
+            "anything else",
+        ),
+        keywords={"more": 0.7, "else": 0.6, "detail": 0.7},
+    ),
+    "read": Requests(
+        phrases=(
+            "read that",
+            "read this",
+            "read it",
+            "read the sign",
+            "what does it say",
+            "what does the sign say",
+            "read",
+        ),
+        keywords={"read": 0.8, "say": 0.3, "sign": 0.5},
+    ),
+    "count": Requests(
+        phrases=(
+            "how many people",
+            "how many people are there",
+            "how many people are here",
+            "how many cars",
+            "how many dogs",
+            "count the people",
+            "how many",
+        ),
+        keywords={"how many": 0.8, "count": 0.7},
+    ),
+    "repeat": Requests(
+        phrases=(
+            "repeat",
+            "repeat that",
+            "can you repeat that",
+            "say that again",
+            "say it again",
+            "what did you say",
+            "come again",
+            "pardon",
+            "one more time",
+            "again",
+            "i didn't catch that",
+            "i missed that",
+            "what was that",
+        ),
+        keywords={
+            "repeat": 0.8,
+            "again": 0.6,
+            "pardon": 0.8,
+            "what did you say": 0.8,
+            "what was that": 0.7,
+            "one more time": 0.7,
+            "did not catch": 0.7,
+        },
+    ),
+    "louder": Requests(
+        phrases=(
+            "louder",
+            "speak louder",
+            "a bit louder",
+            "speak up",
+            "turn it up",
+            "volume up",
+            "turn the volume up",
+            "raise the volume",
+            "increase the volume",
+            "i can't hear you",
+            "too quiet",
+        ),
+        keywords={
+            "louder": 0.9,
+            "speak up": 0.8,
+            "up": 0.35,
+            "can not hear": 0.7,
+            "too quiet": 0.8,
+            "increase": 0.5,
+            "raise": 0.5,
+        },
+    ),
+    "quieter": Requests(
+        phrases=(
+            "quieter",
+            "speak quieter",
+            "a bit quieter",
+            "softer",
+            "speak softer",
+            "speak softly",
+            "turn it down",
+            "volume down",
+            "turn the volume down",
+            "lower the volume",
+            "decrease the volume",
+            "too loud",
+            "not so loud",
+        ),
+        keywords={
+            "quieter": 0.9,
+            "softer": 0.9,
+            "softly": 0.8,
+            "down": 0.35,
+            "too loud": 0.8,
+            "not so loud": 0.8,
+            "lower": 0.5,
+            "decrease": 0.5,
+        },
+    ),
+    "stop": Requests(
+        phrases=(
+            "stop",
+            "stop it",
+            "stop talking",
+            "okay stop",
+            "be quiet",
+            "quiet",
+            "shut up",
+            "that's enough",
+            "enough",
+            "never mind",
+            "cancel",
+            "silence",
+        ),
+        keywords={
+            "stop": 0.8,
+            "enough": 0.6,
+            "cancel": 0.8,
+            "shut up": 0.9,
+            "be quiet": 0.8,
+            "never mind": 0.8,
+            "silence": 0.7,
+        },
+    ),
+    "help": Requests(
+        phrases=(
+            "help",
+            "help me",
+            "what can you do",
+            "what can i ask",
+            "what can i ask you",
+            "how does this work",
+            "how do i use this",
+            "what are the commands",
+            "list the commands",
+            "instructions",
+        ),
+        keywords={
+            "help": 0.8,
+            "commands": 0.7,
+            "instructions": 0.7,
+            "what can you do": 0.8,
+            "what can i": 0.6,
+            "how does this work": 0.8,
+        },
+    ),
+}
 
 #: How each COCO class is said (the dataset's names are sometimes terse).
 THINGS: Final[Mapping[str, str]] = {
@@ -208,6 +427,7 @@ def time(hour: int, minute: int) -> str:
 
 ENGLISH: Final = Tongue(
     messages=MESSAGES,
+    requests=REQUESTS,
     things=THINGS,
     light=LIGHT,
     colours=COLOURS,

@@ -1,5 +1,6 @@
-"""Korean: the sentences, the names of things, and the grammar (native
-numbers, counters, the particles that follow a final consonant, the clock)."""
+"""Korean: the sentences, the requests understood, the names of things, and
+the grammar (native numbers, counters, the particles that follow a final
+consonant, the clock)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Final
 
-from device.language.tongue import Messages, Tongue
+from device.language.tongue import Messages, Requests, Tongue
 from device.vision.grouping import Group, Kind, Side, kind_of, nearness, side_of
 from device.vision.light import ColourName, LightWord
 
@@ -33,6 +34,146 @@ MESSAGES: Final = Messages(
     no_text="읽을 글자가 안 보여요.",
     read="{text}라고 쓰여 있어요.",
 )
+
+#: What is said to ask for each skill.  Every word of every phrase must be in
+#: the Korean Vosk model's word list (``tests/skills/test_vocabulary.py``): the
+#: model drops unknown words silently.  That is why the phrases are spaced the
+#: way the model spells its words ("몇 시 예요": the model has "시" and "예요"
+#: but no "시예요").  The grammar adds the polite 주세요 for a final 줘
+#: (``device/skills/registry.py``).  Keywords are looked for anywhere in the
+#: text with its spaces removed, so their spacing does not matter.
+REQUESTS: Final[Mapping[str, Requests]] = {
+    "time": Requests(
+        phrases=(
+            "지금 몇 시야",
+            "몇 시야",
+            "몇 시 예요",
+            "지금 몇 시 예요",
+            "몇 시",
+            "지금 몇 시",
+            "몇 시지",
+            "몇 시니",
+            "시간 알려 줘",
+            "지금 시간 알려 줘",
+            "몇 시 인지 알려 줘",
+            "지금 시간",
+            "시간",
+        ),
+        keywords={"몇시": 0.8, "시간": 0.6},
+    ),
+    "see": Requests(
+        phrases=(
+            "뭐가 보여",
+            "뭐가 보여요",
+            "뭐 보여",
+            "무엇이 보여요",
+            "앞에 뭐가 있어",
+            "앞에 뭐가 있어요",
+            "앞에 뭐 있어",
+            "앞에 뭐가 있니",
+            "앞에 뭐가 보여",
+            "주변 설명해 줘",
+            "보이는 거 설명해 줘",
+            "주위 에 뭐가 있어",
+        ),
+        keywords={
+            "보여": 0.7,
+            "보이": 0.6,
+            "앞에": 0.6,
+            "설명": 0.5,
+            "묘사": 0.6,
+            "주변": 0.5,
+            "주위": 0.5,
+        },
+    ),
+    "more": Requests(
+        phrases=("더 말해 줘", "자세히 말해 줘", "더 자세히"),
+        keywords={"자세히": 0.7, "또": 0.5, "더 말해": 0.7},
+    ),
+    "read": Requests(
+        phrases=("읽어 줘", "이거 읽어 줘", "뭐라고 쓰여 있어", "글자 읽어 줘"),
+        keywords={"읽어": 0.8, "쓰여": 0.7, "글자": 0.7},
+    ),
+    "count": Requests(
+        phrases=("사람 몇 명 있어", "몇 명 있어", "사람 몇 명", "몇 개 있어"),
+        keywords={"몇 명": 0.8, "몇명": 0.8, "몇 개": 0.7, "몇개": 0.7, "몇 마리": 0.7},
+    ),
+    "repeat": Requests(
+        phrases=(
+            "다시 말해 줘",
+            "다시 말해",
+            "다시 한 번 말해 줘",
+            "한 번 더 말해 줘",
+            "다시 한 번",
+            "다시",
+            "뭐라고",
+            "뭐라고 했어",
+            "못 들었어",
+        ),
+        keywords={"다시": 0.7, "뭐라고": 0.8, "한번더": 0.6, "못들었": 0.7},
+    ),
+    "louder": Requests(
+        phrases=(
+            "크게",
+            "더 크게",
+            "크게 말해 줘",
+            "더 크게 말해 줘",
+            "소리 크게",
+            "소리 키워",
+            "소리 좀 키워",
+            "소리 높여",
+            "소리 올려",
+            "볼륨 올려",
+            "안 들려",
+            "잘 안 들려",
+        ),
+        keywords={"크게": 0.8, "키워": 0.8, "높여": 0.6, "올려": 0.6, "안들려": 0.7},
+    ),
+    "quieter": Requests(
+        phrases=(
+            "작게",
+            "더 작게",
+            "작게 말해 줘",
+            "소리 작게",
+            "소리 줄여",
+            "소리 좀 줄여",
+            "소리 낮춰",
+            "소리 내려",
+            "볼륨 내려",
+            "너무 커",
+            "너무 시끄러워",
+        ),
+        keywords={"작게": 0.8, "줄여": 0.8, "낮춰": 0.6, "내려": 0.6, "너무커": 0.7, "시끄러": 0.7},
+    ),
+    "stop": Requests(
+        phrases=(
+            "그만",
+            "그만해",
+            "그만 말해",
+            "멈춰",
+            "정지",
+            "중지",
+            "조용히",
+            "조용히 해",
+            "취소",
+            "됐어",
+        ),
+        keywords={"그만": 0.8, "멈춰": 0.8, "정지": 0.8, "중지": 0.8, "조용히": 0.7, "취소": 0.7},
+    ),
+    "help": Requests(
+        phrases=(
+            "도움말",
+            "도움",
+            "도와줘",
+            "뭘 할 수 있어",
+            "뭐 할 수 있어",
+            "사용법",
+            "사용법 알려 줘",
+            "어떻게 써",
+        ),
+        keywords={"도움": 0.8, "도와": 0.8, "사용법": 0.8, "할수있": 0.6},
+    ),
+}
 
 #: Korean names for the 80 COCO classes.
 THINGS: Final[Mapping[str, str]] = {
@@ -285,6 +426,7 @@ def time(hour: int, minute: int) -> str:
 
 KOREAN: Final = Tongue(
     messages=MESSAGES,
+    requests=REQUESTS,
     things=THINGS,
     light=LIGHT,
     colours=COLOURS,

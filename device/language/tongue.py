@@ -2,11 +2,12 @@
 
 A language is one :class:`Tongue` value (``device/language/en.py`` builds
 ``ENGLISH``, ``ko.py`` builds ``KOREAN``): its fixed sentences
-(:class:`Messages`), its names for things, and the few functions whose
+(:class:`Messages`), the requests it understands for each skill
+(:class:`Requests`), its names for things, and the few functions whose
 grammar cannot be a table (numbers, plurals, counters, particles).  Because
-both are frozen dataclasses, mypy refuses a language that leaves one out;
+these are frozen dataclasses, mypy refuses a language that leaves one out;
 ``tests/language/test_tables.py`` checks the rest (every COCO class named,
-the same ``str.format`` slots in every language).
+the same ``str.format`` slots in every language, requests for every skill).
 """
 
 from __future__ import annotations
@@ -60,10 +61,26 @@ class Messages:
 
 
 @dataclass(frozen=True, slots=True)
+class Requests:
+    """How one skill is asked for in one language."""
+
+    phrases: tuple[str, ...]
+    """Example requests: the recogniser's grammar and the matcher's reference
+    sentences, in a fixed order (the grammar's).  Every word must be in the
+    language's recogniser vocabulary (``tests/skills/test_vocabulary.py``)."""
+    keywords: Mapping[str, float]
+    """Words that on their own say this skill is meant, each with how sure it
+    makes us, in (0, 1] (see :mod:`device.skills.matcher`)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Tongue:
     """Everything the device says in one language: tables, then grammar."""
 
     messages: Messages
+    requests: Mapping[str, Requests]
+    """What is said to ask for each skill, by skill name (``"time"``, ``"see"``...);
+    every language names the same skills, the fallback has none."""
     things: Mapping[str, str]
     """A name for each of the 80 COCO classes, as it stands alone ("table")."""
     light: Mapping[LightWord, str]

@@ -64,6 +64,8 @@ class Skill(Protocol):
     name: ClassVar[str]
     phrases: ClassVar[Mapping[Language, Sequence[str]]]
     """Example requests per language: the recognisers' grammar and the matcher's
-    reference sentences.  Every word must be in the recognisers' vocabularies."""
+    reference sentences.  Every word must be in the recognisers' vocabularies.
+    The built-in skills take theirs from the language tables
+    (``Tongue.requests``, via :func:`device.language.tongues.requests_of`)."""
 
     def answer(self, ctx: SkillContext, utterance: str) -> Answer: ...

@@ -12,7 +12,7 @@ from typing import ClassVar, Protocol
 
 from device.language import Language
 from device.language.scene import describe
-from device.language.tongues import say, tongue
+from device.language.tongues import requests_of, say, tongue
 from device.skills.base import Answer, SkillContext
 from device.vision.pipeline import SceneReport
 from hardware.errors import CameraError
@@ -59,21 +59,8 @@ class MoreSkill:
     """Everything the last look found, not just the short answer."""
 
     name: ClassVar[str] = "more"
-    phrases: ClassVar[Mapping[Language, Sequence[str]]] = {
-        "en": (
-            "tell me more",
-            "more",
-            "more detail",
-            "what else",
-            "what else do you see",
-            "anything else",
-        ),
-        "ko": ("더 말해 줘", "자세히 말해 줘", "더 자세히"),
-    }
-    keywords: ClassVar[Mapping[Language, Mapping[str, float]]] = {
-        "en": {"more": 0.7, "else": 0.6, "detail": 0.7},
-        "ko": {"자세히": 0.7, "또": 0.5, "더 말해": 0.7},
-    }
+    phrases: ClassVar[Mapping[Language, Sequence[str]]] = requests_of(name).phrases
+    keywords: ClassVar[Mapping[Language, Mapping[str, float]]] = requests_of(name).keywords
 
     def __init__(self, eyes: Eyes) -> None:
         self._eyes = eyes
@@ -93,22 +80,8 @@ class ReadSkill:
     """Reads out all the text in view, in reading order."""
 
     name: ClassVar[str] = "read"
-    phrases: ClassVar[Mapping[Language, Sequence[str]]] = {
-        "en": (
-            "read that",
-            "read this",
-            "read it",
-            "read the sign",
-            "what does it say",
-            "what does the sign say",
-            "read",
-        ),
-        "ko": ("읽어 줘", "이거 읽어 줘", "뭐라고 쓰여 있어", "글자 읽어 줘"),
-    }
-    keywords: ClassVar[Mapping[Language, Mapping[str, float]]] = {
-        "en": {"read": 0.8, "say": 0.3, "sign": 0.5},
-        "ko": {"읽어": 0.8, "쓰여": 0.7, "글자": 0.7},
-    }
+    phrases: ClassVar[Mapping[Language, Sequence[str]]] = requests_of(name).phrases
+    keywords: ClassVar[Mapping[Language, Mapping[str, float]]] = requests_of(name).keywords
 
     def __init__(self, eyes: Eyes) -> None:
         self._eyes = eyes
@@ -135,22 +108,8 @@ class CountSkill:
     """How many people (or dogs, cars...) are in view."""
 
     name: ClassVar[str] = "count"
-    phrases: ClassVar[Mapping[Language, Sequence[str]]] = {
-        "en": (
-            "how many people",
-            "how many people are there",
-            "how many people are here",
-            "how many cars",
-            "how many dogs",
-            "count the people",
-            "how many",
-        ),
-        "ko": ("사람 몇 명 있어", "몇 명 있어", "사람 몇 명", "몇 개 있어"),
-    }
-    keywords: ClassVar[Mapping[Language, Mapping[str, float]]] = {
-        "en": {"how many": 0.8, "count": 0.7},
-        "ko": {"몇 명": 0.8, "몇명": 0.8, "몇 개": 0.7, "몇개": 0.7, "몇 마리": 0.7},
-    }
+    phrases: ClassVar[Mapping[Language, Sequence[str]]] = requests_of(name).phrases
+    keywords: ClassVar[Mapping[Language, Mapping[str, float]]] = requests_of(name).keywords
 
     def __init__(self, eyes: Eyes) -> None:
         self._eyes = eyes

@@ -35,16 +35,13 @@ from dataclasses import dataclass
 from typing import Protocol, cast
 
 from device.errors import ConfigError
-from device.language import Language
+from device.language import LANGUAGE_NAMES, Language
 from device.speech.base import Recognizer, RecognizerSettings
 
 log = logging.getLogger(__name__)
 
 AUTO = "auto"
 """The ``speech.recognizer`` value that picks per language (see the module doc)."""
-
-_LANGUAGE_NAMES = {"en": "English", "ko": "Korean"}
-"""For error messages; an unlisted language is named by its code."""
 
 
 class EngineModule(Protocol):
@@ -105,7 +102,7 @@ def choose_recognizer(name: str, settings: RecognizerSettings) -> str:
     able = [n for n, spec in RECOGNIZERS.items() if language in spec.languages]
     if name != AUTO:
         if name not in able:
-            spoken = _LANGUAGE_NAMES.get(language, language)
+            spoken = LANGUAGE_NAMES.get(language, language)
             others = " or ".join(repr(n) for n in [*able, AUTO] if n != name)
             raise ConfigError(f"speech.recognizer = {name!r} has no {spoken} model; use {others}")
         return name

@@ -50,7 +50,7 @@ def test_every_skill_answers_under_its_own_name(skill: type[Skill]) -> None:
 def test_every_skill_has_phrases_in_both_languages_or_none_at_all(skill: type[Skill]) -> None:
     counts = {language: len(skill.phrases.get(language, ())) for language in LANGUAGES}
     if skill is FallbackSkill:
-        assert counts == {"en": 0, "ko": 0}
+        assert set(counts.values()) == {0}
     else:
         assert all(n >= 5 for n in counts.values()), counts
 

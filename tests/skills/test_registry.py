@@ -9,10 +9,11 @@ from typing import ClassVar
 import pytest
 
 from device.language import LANGUAGES, Language
+from device.language.tongues import tongue
 from device.skills.base import Answer, SkillContext
 from device.skills.builtin import FallbackSkill, TimeSkill
 from device.skills.matcher import DEFAULT_THRESHOLD
-from device.skills.registry import SkillRegistry, default_registry, phrase_variants
+from device.skills.registry import KeywordSkill, SkillRegistry, default_registry, phrase_variants
 from device.vision.pipeline import VisionPipeline
 
 from .context import Context, solid
@@ -40,6 +41,17 @@ def test_default_registry_has_the_built_in_skills(registry: SkillRegistry) -> No
     assert registry.get("fallback") is registry.fallback
     with pytest.raises(KeyError):
         registry.get("weather")
+
+
+def test_every_skill_asks_in_the_words_of_the_language_tables(registry: SkillRegistry) -> None:
+    """The phrases and keywords live in ``device/language/<lang>.py`` only."""
+    for name in registry.names:
+        skill = registry.get(name)
+        assert isinstance(skill, KeywordSkill), name
+        for language in LANGUAGES:
+            requests = tongue(language).requests[name]
+            assert skill.phrases[language] == requests.phrases, (name, language)
+            assert skill.keywords[language] == requests.keywords, (name, language)
 
 
 @pytest.mark.parametrize(
