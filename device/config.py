@@ -27,8 +27,8 @@ from hardware.select import BackendName
 
 DEFAULT_CONFIG_PATH = Path(__file__).with_name("companion.toml")
 PROFILES_DIR = Path(__file__).with_name("profiles")
-#: Below this much RAM the defaults (487 MB peak, README "Measured figures")
-#: do not fit, so the Pi Zero 2 W profile (320 MB) is the base of the config.
+#: Below this much RAM the defaults (496 MB peak, README "Measured figures")
+#: do not fit, so the Pi Zero 2 W profile (325 MB) is the base of the config.
 SMALL_BOARD_MB = 768
 
 

@@ -54,14 +54,25 @@ def test_without_systemd_everything_is_a_no_op() -> None:
 def test_watchdog_pings_only_while_healthy(notify_socket: socket.socket) -> None:
     n = Notifier(environ={"NOTIFY_SOCKET": notify_socket.getsockname(), "WATCHDOG_USEC": "200000"})
     assert n.watchdog_interval == pytest.approx(0.2)
-    healthy = [True]
-    dog = Watchdog(n, lambda timeout: healthy[0])
+    healthy = threading.Event()
+    healthy.set()
+    refused = threading.Event()  # set once a check has answered "unhealthy"
+
+    def check(timeout: float) -> bool:
+        if not healthy.is_set():
+            refused.set()
+            return False
+        return True
+
+    dog = Watchdog(n, check)
     dog.start()
     try:
         assert "WATCHDOG=1" in _messages(notify_socket, "WATCHDOG=1", 2.0)
-        healthy[0] = False
-        time.sleep(0.3)  # let a ping already in flight arrive
-        _messages(notify_socket, "never", 0.3)
+        healthy.clear()
+        # Wait on the watchdog itself, not a sleep: once it has seen the loop
+        # unhealthy, any ping still in the socket was sent before.
+        assert refused.wait(5)
+        _messages(notify_socket, "never", 0.05)
         assert _messages(notify_socket, "WATCHDOG=1", 0.6) == []
     finally:
         dog.stop()
