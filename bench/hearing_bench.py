@@ -71,15 +71,25 @@ def word_errors(reference: str, hypothesis: str) -> tuple[int, int]:
     return int(Levenshtein.distance(ref, hyp)), len(ref)
 
 
-def run_engine(engine: str, language: Language, levels: tuple[float | None, ...]) -> dict[str, Any]:
-    """Decode the whole set with one engine (in this process); the raw rows."""
+def run_engine(
+    engine: str, language: Language, levels: tuple[float | None, ...], front_end: tuple[int, int]
+) -> dict[str, Any]:
+    """Decode the whole set with one engine (in this process); the raw rows.
+
+    ``front_end`` is (noise suppression 0..4, auto gain 0..31 dBFS); (0, 0) is off.
+    """
+    from device.speech.base import Recognizer
+    from device.speech.frontend import CleanedRecognizer
     from device.speech.registry import open_recognizer
 
     registry = _registry()
     settings = RecognizerSettings(
         language=language, phrases=tuple(registry.grammar_phrases(language))
     )
-    recognizer = open_recognizer(engine, settings)
+    recognizer: Recognizer = open_recognizer(engine, settings)
+    if any(front_end):
+        suppression, gain = front_end
+        recognizer = CleanedRecognizer(recognizer, noise_suppression=suppression, auto_gain=gain)
     rows = []
     try:
         for u in utterances(language, levels):
@@ -112,9 +122,12 @@ def run_engine(engine: str, language: Language, levels: tuple[float | None, ...]
     return {"engine": recognizer.name, "rows": rows}
 
 
-def _child(engine: str, language: Language, levels: list[str]) -> tuple[dict[str, Any], float]:
+def _child(
+    engine: str, language: Language, levels: list[str], front_end: tuple[int, int]
+) -> tuple[dict[str, Any], float]:
     """Run one engine in a child process; its result and its peak RSS in MB."""
-    args = [sys.executable, "-m", "bench.hearing_bench", "--child", engine, language, *levels]
+    fe = f"--fe={front_end[0]},{front_end[1]}"
+    args = [sys.executable, "-m", "bench.hearing_bench", "--child", engine, language, fe, *levels]
     done = subprocess.run(args, stdout=subprocess.PIPE, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"{engine} ({language}) failed with exit status {done.returncode}")
@@ -174,8 +187,12 @@ def _parse_levels(names: list[str]) -> tuple[float | None, ...]:
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        engine, language = sys.argv[2], sys.argv[3]
-        result = run_engine(engine, language, _parse_levels(sys.argv[4:]))  # type: ignore[arg-type]
+        engine, language, *rest = sys.argv[2:]
+        fe = [a for a in rest if a.startswith("--fe=")]
+        suppression, gain = map(int, fe[0].removeprefix("--fe=").split(",")) if fe else (0, 0)
+        front_end = (suppression, gain)
+        levels = _parse_levels([a for a in rest if not a.startswith("--fe=")])
+        result = run_engine(engine, language, levels, front_end)  # type: ignore[arg-type]
         import resource
 
         result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -188,6 +205,14 @@ def main() -> None:
     ap.add_argument("--no-device", action="store_true")
     ap.add_argument("--runs", type=int, default=5, help="device turns per level")
     ap.add_argument("--dump", help="write every utterance's result to this JSON file")
+    ap.add_argument(
+        "--front-end",
+        nargs=2,
+        type=int,
+        default=[0, 0],
+        metavar=("SUPPRESSION", "GAIN"),
+        help="WebRTC noise suppression 0..4 and auto gain 0..31 dBFS (0 0: off)",
+    )
     args = ap.parse_args()
     from bench.device_bench import machine
     from device.speech.registry import RECOGNIZERS
@@ -205,12 +230,14 @@ def main() -> None:
                 print(f"  {name}: no {language} model on this machine, not run")
                 continue
             try:
-                result, peak = _child(name, language, args.levels)
+                result, peak = _child(name, language, args.levels, tuple(args.front_end))
             except RuntimeError as exc:
                 print(f"  {name}: not run ({exc})")
                 continue
             dump[f"{name}-{language}"] = result["rows"]
-            print(f"  {result['engine']} (peak RSS {peak:.0f} MB)")
+            fe = args.front_end
+            front = f", front end: suppression {fe[0]}, gain {fe[1]} dBFS" if any(fe) else ""
+            print(f"  {result['engine']} (peak RSS {peak:.0f} MB{front})")
             print("    level     n    WER   intent  held-out   RTF   finish ms  intent by voice")
             for level, s in summarise(result["rows"]).items():
                 voices = "  ".join(f"{v} {share:.0%}" for v, share in s["by_voice"].items())

@@ -258,9 +258,20 @@ class Utterance:
 def utterances(
     language: Language, levels: tuple[float | None, ...] = LEVELS
 ) -> Iterator[Utterance]:
-    """Every question in every voice at every level, in a fixed order."""
-    for vname, _, _ in VOICES[language]:
-        for q in QUESTIONS[language]:
-            speech = speak(vname, q.text)
-            for level in levels:
-                yield Utterance(q, vname, level, mix(speech, level, key=(vname, q.text, level)))
+    """Every question in every voice at every level, one level at a time.
+
+    Level by level, because a recogniser may carry something from one
+    utterance to the next (PocketSphinx keeps the cepstral mean of the last
+    one that held speech): a clean question right after a 5 dB one is not how
+    a wearer meets noise, who is in the street, or not, for a while.
+    """
+    speech = {
+        (vname, q.text): speak(vname, q.text)
+        for vname, _, _ in VOICES[language]
+        for q in QUESTIONS[language]
+    }
+    for level in levels:
+        for vname, _, _ in VOICES[language]:
+            for q in QUESTIONS[language]:
+                pcm = speech[(vname, q.text)]
+                yield Utterance(q, vname, level, mix(pcm, level, key=(vname, q.text, level)))

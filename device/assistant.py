@@ -21,6 +21,7 @@ from device.saved_settings import SavedState, StateStore
 from device.skills.registry import SkillRegistry, default_registry
 from device.speech.base import Recognizer, RecognizerSettings, Synthesizer
 from device.speech.factory import open_recognizer, open_synthesizer
+from device.speech.frontend import CleanedRecognizer
 from device.turns import Clock, TurnRecord, local_now
 from device.vision.pipeline import VisionPipeline
 from hardware.select import BackendName, HardwareSet, HardwareSettings, open_hardware
@@ -89,7 +90,17 @@ def load_engines(cfg: Config, registry: SkillRegistry, language: Language | None
         vosk_model_dir=Path(vosk_dir) if vosk_dir else None,
     )
     t0 = time.perf_counter()
-    recognizer = open_recognizer(settings, recognizer=cfg.speech.recognizer)
+    recognizer: Recognizer = open_recognizer(settings, recognizer=cfg.speech.recognizer)
+    if cfg.speech.noise_suppression or cfg.speech.auto_gain:
+        try:
+            recognizer = CleanedRecognizer(
+                recognizer,
+                noise_suppression=cfg.speech.noise_suppression,
+                auto_gain=cfg.speech.auto_gain,
+            )
+        except BaseException:
+            recognizer.close()
+            raise
     t1 = time.perf_counter()
     try:
         synthesizer = open_synthesizer(language=lang, english_voice=cfg.speech.english_voice)

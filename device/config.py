@@ -114,6 +114,10 @@ class SpeechConfig:
     """When the command grammar does not fit, fall back to free-form recognition."""
     english_voice: Literal["piper", "espeak"] = "piper"
     """English voice: "piper" (natural, ~150 MB) or "espeak" (robotic, a few MB)."""
+    noise_suppression: int = 0
+    """WebRTC noise suppression before recognition: 0 (off) to 4 (strongest)."""
+    auto_gain: int = 0
+    """WebRTC automatic gain target before recognition, in dBFS: 0 (off) to 31."""
 
     def __post_init__(self) -> None:
         # A str checked against the registry, not a Literal, so that adding an
@@ -121,6 +125,8 @@ class SpeechConfig:
         from device.speech.registry import check_recognizer_name
 
         check_recognizer_name(self.recognizer)
+        _check_range("speech.noise_suppression", self.noise_suppression, 0, 4)
+        _check_range("speech.auto_gain", self.auto_gain, 0, 31)
 
 
 @dataclass(frozen=True)
