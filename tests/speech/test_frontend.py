@@ -41,7 +41,7 @@ def test_steady_noise_is_suppressed() -> None:
 
 
 def test_out_of_range_levels_are_one_clear_error() -> None:
-    with pytest.raises(ConfigError, match="0..4"):
+    with pytest.raises(ConfigError, match=r"0\.\.4"):
         WebRtcCleaner(noise_suppression=5, auto_gain=0)
 
 
