@@ -187,11 +187,10 @@ def _parse_levels(names: list[str]) -> tuple[float | None, ...]:
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        engine, language, *rest = sys.argv[2:]
-        fe = [a for a in rest if a.startswith("--fe=")]
-        suppression, gain = map(int, fe[0].removeprefix("--fe=").split(",")) if fe else (0, 0)
+        engine, language, fe, *level_names = sys.argv[2:]  # as _child passes them
+        suppression, gain = map(int, fe.removeprefix("--fe=").split(","))
         front_end = (suppression, gain)
-        levels = _parse_levels([a for a in rest if not a.startswith("--fe=")])
+        levels = _parse_levels(level_names)
         result = run_engine(engine, language, levels, front_end)  # type: ignore[arg-type]
         import resource
 

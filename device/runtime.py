@@ -196,10 +196,6 @@ class Runtime:
                 raise TimeoutError(f"no turn ended within {timeout:.0f} s")
             return self._finished.popleft()
 
-    @property
-    def last_answer(self) -> Answer | None:
-        return self._last_answer
-
     # ---------------------------------------------------------------- the loop
 
     def _on_button(self, event: ButtonEvent) -> None:

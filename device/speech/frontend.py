@@ -25,6 +25,7 @@ import numpy as np
 from device.errors import ConfigError, ModelError
 from device.language import Language
 from device.speech.base import RecognitionStream, Recognizer, Transcript
+from device.speech.stream import check_chunk
 from hardware.ports import MIC_RATE, Pcm
 
 FRAME = MIC_RATE // 100
@@ -83,8 +84,7 @@ class _CleanedStream:
         self._cleaner = cleaner
 
     def feed(self, pcm: Pcm) -> None:
-        if pcm.dtype != np.int16 or pcm.ndim != 1:
-            raise ValueError(f"expected mono int16 PCM, got {pcm.dtype} with shape {pcm.shape}")
+        check_chunk(pcm)  # before cleaning: the cleaner would cast floats silently
         cleaned = self._cleaner.process(pcm)
         if cleaned.size:
             self._inner.feed(cleaned)

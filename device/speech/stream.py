@@ -48,6 +48,12 @@ from hardware.ports import MIC_RATE, Pcm
 log = logging.getLogger(__name__)
 
 
+def check_chunk(pcm: Pcm) -> None:
+    """``ValueError`` unless ``pcm`` is 1-D int16 (a caller's bug, never decoded as noise)."""
+    if pcm.dtype != np.int16 or pcm.ndim != 1:
+        raise ValueError(f"expected mono int16 PCM, got {pcm.dtype} with shape {pcm.shape}")
+
+
 class BaseStream(ABC):
     """One utterance; subclasses implement ``_decode``, ``_result`` and ``_abandon``."""
 
@@ -70,8 +76,7 @@ class BaseStream(ABC):
     def feed(self, pcm: Pcm) -> None:
         """Decode another chunk of 16 kHz mono int16 audio."""
         self._check_open()
-        if pcm.dtype != np.int16 or pcm.ndim != 1:
-            raise ValueError(f"expected mono int16 PCM, got {pcm.dtype} with shape {pcm.shape}")
+        check_chunk(pcm)
         # Voicing is judged on the audio as heard: the floor is for the decoders.
         self._voicing.feed(pcm)
         floored = self._floor.apply(pcm)
