@@ -1,7 +1,8 @@
 """How well the device hears, clean and in street noise: prints the figures.
 
-    .venv/bin/python -m bench.hearing_bench [--lang en ko] [--engines pocketsphinx vosk]
+    .venv/bin/python -m bench.hearing_bench [--lang en ko] [--engines whisper vosk]
                                             [--levels clean 20 10 5] [--no-device]
+                                            [--device-recognizers auto pocketsphinx]
 
 For every recogniser that has a model for the language, over the whole
 hearing set (:mod:`bench.hearing_set`: every question, every voice, every
@@ -18,7 +19,9 @@ noise level), it prints per noise level:
   child process of its own, so one engine's memory is not another's).
 
 Then, unless ``--no-device``, release-to-first-audio for "what time is it" on
-the whole fake device (paced microphone, the default config) at each level.
+the whole fake device (paced microphone, the default config) at each level,
+once per ``--device-recognizers`` value, in the same run so that the figures
+compare.
 
 A measurement, not a test: nothing is asserted.  Audio goes to the engines in
 100 ms chunks, as the microphone delivers it.
@@ -84,7 +87,9 @@ def run_engine(
 
     registry = _registry()
     settings = RecognizerSettings(
-        language=language, phrases=tuple(registry.grammar_phrases(language))
+        language=language,
+        phrases=tuple(registry.grammar_phrases(language)),
+        examples=tuple(registry.example_phrases(language)),
     )
     recognizer: Recognizer = open_recognizer(engine, settings)
     if any(front_end):
@@ -160,13 +165,15 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def device_first_audio(levels: tuple[float | None, ...], runs: int) -> dict[str, float]:
+def device_first_audio(
+    levels: tuple[float | None, ...], runs: int, recognizer: str
+) -> dict[str, float]:
     """Median release-to-first-audio of "what time is it" on the fake device, per level."""
     from device.ask import hold_and_speak
     from device.assistant import open_device
     from device.config import Config
 
-    cfg = Config().with_overrides(fake={"paced": True})
+    cfg = Config().with_overrides(fake={"paced": True}, speech={"recognizer": recognizer})
     out = {}
     with open_device(cfg, backend="fake") as device:
         speech = speak("piper", "What time is it?")
@@ -203,6 +210,12 @@ def main() -> None:
     ap.add_argument("--levels", nargs="+", default=[_level_name(x).split()[0] for x in LEVELS])
     ap.add_argument("--no-device", action="store_true")
     ap.add_argument("--runs", type=int, default=5, help="device turns per level")
+    ap.add_argument(
+        "--device-recognizers",
+        nargs="+",
+        default=["auto", "pocketsphinx"],
+        help="speech.recognizer values to time the device with, side by side",
+    )
     ap.add_argument("--dump", help="write every utterance's result to this JSON file")
     ap.add_argument(
         "--front-end",
@@ -249,10 +262,11 @@ def main() -> None:
             json.dump(dump, f, ensure_ascii=False, indent=1)
     if not args.no_device and "en" in args.lang:
         levels = _parse_levels(args.levels)
-        figures = device_first_audio(levels, args.runs)
         print(f"\nrelease to first audio, 'what time is it', en, paced, median of {args.runs}:")
-        for level, ms in figures.items():
-            print(f"  {level:7} {ms:5.0f} ms")
+        for recognizer in args.device_recognizers:
+            figures = device_first_audio(levels, args.runs, recognizer)
+            row = "  ".join(f"{level} {ms:4.0f} ms" for level, ms in figures.items())
+            print(f"  speech.recognizer = {recognizer!r}: {row}")
 
 
 if __name__ == "__main__":

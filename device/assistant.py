@@ -54,17 +54,6 @@ def timing(cfg: Config) -> st.Timing:
     return st.Timing(tap_max=b.tap_max, double_window=b.double_window, max_listen=b.max_listen)
 
 
-def english_vosk_dir(cfg: Config) -> Path | None:
-    """The configured English Vosk model, else a fetched one, else None (PocketSphinx).
-
-    ModelError if ``speech.vosk_model_dir`` names a folder that is not there.
-    """
-    from device.speech.vosk_engine import find_model
-
-    chosen = Path(cfg.speech.vosk_model_dir) if cfg.speech.vosk_model_dir else None
-    return find_model("en", model_dir=chosen, models_root=None)
-
-
 @dataclass
 class Engines:
     """The loaded speech engines for one language, with load times in ms."""
@@ -86,6 +75,7 @@ def load_engines(cfg: Config, registry: SkillRegistry, language: Language | None
     settings = RecognizerSettings(
         language=lang,
         phrases=tuple(registry.grammar_phrases(lang)),
+        examples=tuple(registry.example_phrases(lang)),
         free_form_fallback=cfg.speech.free_form_fallback,
         vosk_model_dir=Path(vosk_dir) if vosk_dir else None,
     )

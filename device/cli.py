@@ -153,6 +153,21 @@ def cmd_models_fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_models_prepare(args: argparse.Namespace) -> int:
+    from device.speech.models import default_models_root
+    from device.speech.whisper_weights import WEIGHTS, is_installed, model_dir, weights
+
+    root = Path(args.dest) if args.dest else default_models_root()
+    names = [args.name] if args.name else [n for n, w in WEIGHTS.items() if w.is_split]
+    for name in names:
+        w = weights(name.removeprefix("whisper-"))
+        if not args.name and not is_installed(w):
+            print(f"whisper-{w.name}: not installed ({w.install_hint()}), skipped")
+            continue
+        print(model_dir(w, root=root))
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from device.run import config_problem_speech, run_device
 
@@ -267,6 +282,14 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--url", help="override the pinned URL (e.g. a local mirror)")
     f.add_argument("--sha256", help="override the pinned checksum (with --url)")
     f.set_defaults(func=cmd_models_fetch)
+    f = msub.add_parser(
+        "prepare", help="check the packaged Whisper weights and join split ones (offline)"
+    )
+    f.add_argument("name", nargs="?", help="e.g. whisper-base (default: every installed split one)")
+    f.add_argument(
+        "--dest", help="models folder (default: $COMPANION_MODELS_DIR or ~/.local/share)"
+    )
+    f.set_defaults(func=cmd_models_prepare)
     return p
 
 

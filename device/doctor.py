@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from device.assistant import english_vosk_dir, hardware_settings
+from device.assistant import hardware_settings
 from device.config import Config, meminfo_mb
 from device.errors import CompanionError
 from hardware.errors import BackendUnavailable, HardwareError
@@ -145,9 +145,12 @@ def _check_models(cfg: Config) -> str:
         )
     finally:
         engines.close()
-    chosen_for_me = cfg.speech.recognizer == "auto"
-    if cfg.device.language == "en" and chosen_for_me and english_vosk_dir(cfg) is None:
-        msg += "; for better English run `companion models fetch` (needs internet)"
+    if cfg.speech.recognizer == "auto" and rec != "whisper":
+        from device.speech.whisper_engine import DECODING
+        from device.speech.whisper_weights import weights
+
+        needed = weights(DECODING[cfg.device.language].weights)
+        msg += f"; Whisper hears far better in noise: {needed.install_hint()}"
     return msg
 
 

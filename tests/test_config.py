@@ -59,8 +59,8 @@ def test_partial_file_keeps_other_defaults(tmp_path: Path) -> None:
         ("[button]\npin = 99\n", "button.pin = 99 is out of range (0..27)"),
         ("[led]\npwm = 1\n", "led.pwm must be bool, not int"),
         (
-            "[speech]\nrecognizer = 'whisper'\n",
-            "speech.recognizer = 'whisper' must be one of 'auto', 'vosk', 'pocketsphinx'",
+            "[speech]\nrecognizer = 'sphinx'\n",
+            "speech.recognizer = 'sphinx' must be one of 'auto', 'whisper', 'vosk', 'pocketsphinx'",
         ),
         ("[speech]\nrecognizer = 3\n", "speech.recognizer must be str, not int"),
         ("[audio]\nvolume = 3\n", "audio.volume = 3.0 is out of range"),

@@ -107,6 +107,19 @@ class SkillRegistry:
                     seen.setdefault(variant, None)
         return list(seen)
 
+    def example_phrases(self, language: Language) -> list[str]:
+        """One phrase per skill, its first, in registration order.
+
+        What a recogniser may be told to expect (Whisper's prompt): one of
+        each request, rather than all, which steered the Korean model to
+        the skills' words without making it write them for other speech.
+        """
+        return [
+            skill.phrases[language][0]
+            for skill in self._skills.values()
+            if skill.phrases.get(language)
+        ]
+
     def match(self, utterance: str, language: Language) -> Match | None:
         """The best skill for ``utterance``, or ``None`` (the fallback's turn)."""
         return self._matcher.match(utterance, language)

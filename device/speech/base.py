@@ -71,6 +71,8 @@ class RecognizerSettings:
     """The language to recognise."""
     phrases: tuple[str, ...] = ()
     """The skills' command phrases, raw; engines with a grammar build it from them."""
+    examples: tuple[str, ...] = ()
+    """One phrase per request (the skills' first); Whisper is prompted with them."""
     free_form_fallback: bool = True
     """Return free-form text when no phrase fits; False returns an empty transcript."""
     vosk_model_dir: Path | None = None

@@ -19,12 +19,20 @@ imports no engine at all.  Its streams should subclass
 :class:`device.speech.stream.BaseStream`, which holds the rules all engines
 share.
 
-"auto" takes the first engine, in :data:`RECOGNIZERS` order, that supports the
-language and has its model; if none has, the first that supports the
-language, whose ``open_recognizer`` then says what to install.  With the
-entries below: Korean uses Vosk; English uses Vosk when its model was fetched
-(or ``speech.vosk_model_dir`` names one), else PocketSphinx, whose model ships
-inside its wheel.
+"auto" takes, in this order:
+
+1. the engine whose own model setting the user filled in (``model_setting``:
+   ``speech.vosk_model_dir`` means Vosk), since naming a model is asking for
+   its engine;
+2. the first engine, in :data:`RECOGNIZERS` order, that supports the language
+   and has its model;
+3. if none has, the first that supports the language, whose
+   ``open_recognizer`` then says what to install.
+
+With the entries below: Whisper for both languages when its weights are
+installed (they are dependencies of the package, and of its ``ko`` extra),
+because it hears best in noise (README, "How well it hears"); else Vosk, else
+PocketSphinx for English.
 """
 
 from __future__ import annotations
@@ -60,6 +68,8 @@ class RecognizerSpec:
     """Dotted name of its engine module, imported on first use."""
     languages: tuple[Language, ...]
     """The languages it has a model for."""
+    model_setting: str | None = None
+    """The :class:`RecognizerSettings` field that names this engine's model, if any."""
 
     def engine(self) -> EngineModule:
         return cast(EngineModule, importlib.import_module(self.module))
@@ -73,7 +83,8 @@ class RecognizerSpec:
 
 RECOGNIZERS: dict[str, RecognizerSpec] = {
     # In "auto"'s order of preference.
-    "vosk": RecognizerSpec("device.speech.vosk_engine", ("en", "ko")),
+    "whisper": RecognizerSpec("device.speech.whisper_engine", ("en", "ko")),
+    "vosk": RecognizerSpec("device.speech.vosk_engine", ("en", "ko"), "vosk_model_dir"),
     "pocketsphinx": RecognizerSpec("device.speech.sphinx_engine", ("en",)),
 }
 
@@ -108,9 +119,18 @@ def choose_recognizer(name: str, settings: RecognizerSettings) -> str:
         return name
     if not able:
         raise ConfigError(f"no recogniser has a model for language {language!r}")
-    chosen = next((n for n in able if RECOGNIZERS[n].has_model(settings)), able[0])
+    asked = [n for n in able if _names_a_model(RECOGNIZERS[n], settings)]
+    chosen = (
+        asked[0]
+        if asked
+        else next((n for n in able if RECOGNIZERS[n].has_model(settings)), able[0])
+    )
     log.info("speech.recognizer %r is %s for %s", AUTO, chosen, language)
     return chosen
+
+
+def _names_a_model(spec: RecognizerSpec, settings: RecognizerSettings) -> bool:
+    return spec.model_setting is not None and getattr(settings, spec.model_setting) is not None
 
 
 def open_recognizer(name: str, settings: RecognizerSettings) -> Recognizer:

@@ -11,14 +11,13 @@ create (graph optimisation) and cheap to run.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tomllib
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
+from device.checksums import cached_sha256
 from device.errors import ModelError
 
 MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
@@ -68,18 +67,8 @@ def load_manifest(path: Path | None = None) -> dict[str, ModelEntry]:
     return entries
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-@cache
-def _verified(path: Path, sha256: str, mtime_ns: int, size: int) -> None:
-    """Hash each file once per process (per version of the file on disk)."""
-    actual = sha256_of(path)
+def _check_sha256(path: Path, sha256: str) -> None:
+    actual = cached_sha256(path)
     if actual != sha256:
         raise ModelError(
             f"{path.name} does not match its manifest checksum "
@@ -98,7 +87,7 @@ def verify(entry: ModelEntry, root: Path | None = None) -> Path:
         raise ModelError(
             f"{path.name} is {st.st_size} bytes, the manifest says {entry.size}: {REBUILD}"
         )
-    _verified(path, entry.sha256, st.st_mtime_ns, st.st_size)
+    _check_sha256(path, entry.sha256)
     return path
 
 

@@ -76,7 +76,7 @@ def test_listen_transcribes(capsys: pytest.CaptureFixture[str], question: Path) 
     code, out, _ = run(capsys, "listen", str(question), "--json")
     assert code == 0
     result = json.loads(out)
-    assert result["text"] == "what time is it" and result["engine"] == "pocketsphinx"
+    assert result["text"] == "what time is it" and result["engine"] == "whisper"
 
 
 def test_ask_with_silence_is_a_cancelled_turn_not_an_error(

@@ -14,10 +14,14 @@ import numpy as np
 import pytest
 
 from device.errors import ModelError
+from device.language import Language
+from device.speech.base import RecognizerSettings
 from device.speech.espeak_engine import EspeakSynthesizer
 from device.speech.piper_engine import PiperSynthesizer
 from device.speech.sphinx_engine import PocketSphinxRecognizer
 from device.speech.vosk_engine import VoskRecognizer, korean_model_dir
+from device.speech.whisper_engine import WhisperRecognizer
+from device.speech.whisper_engine import open_recognizer as open_whisper
 from hardware.pcm import resample
 from hardware.ports import MIC_RATE
 
@@ -93,4 +97,30 @@ def vosk_ko() -> Iterator[VoskRecognizer]:
     except ModelError as exc:
         pytest.skip(str(exc))
     with VoskRecognizer(model_dir=model_dir, language="ko", phrases=KO_PHRASES) as recognizer:
+        yield recognizer
+
+
+def _whisper(language: Language, phrases: list[str]) -> WhisperRecognizer:
+    # As the device opens it (its language's weights and decoding); the models
+    # folder is the session's (tests/conftest.py).
+    settings = RecognizerSettings(
+        language=language, phrases=tuple(phrases), examples=tuple(phrases)
+    )
+    try:
+        return open_whisper(settings)
+    except ModelError as exc:
+        pytest.skip(str(exc))
+
+
+@pytest.fixture(scope="session")
+def whisper_en() -> Iterator[WhisperRecognizer]:
+    """English Whisper (tiny.en): 0.3 s and ~100 MB to load."""
+    with _whisper("en", EN_PHRASES) as recognizer:
+        yield recognizer
+
+
+@pytest.fixture(scope="session")
+def whisper_ko() -> Iterator[WhisperRecognizer]:
+    """Korean Whisper (base): joined once into the session's models folder."""
+    with _whisper("ko", KO_PHRASES) as recognizer:
         yield recognizer

@@ -90,7 +90,13 @@ def test_sphinx_stream_lifecycle(sphinx: PocketSphinxRecognizer, say_en: Speak) 
 # --- what every recogniser's stream does alike (device.speech.stream) --------
 
 
-@pytest.fixture(params=["sphinx", pytest.param("vosk_ko", marks=pytest.mark.slow)])
+@pytest.fixture(
+    params=[
+        "sphinx",
+        pytest.param("vosk_ko", marks=pytest.mark.slow),
+        pytest.param("whisper_en", marks=pytest.mark.slow),
+    ]
+)
 def any_recognizer(request: pytest.FixtureRequest) -> Recognizer:
     recognizer: Recognizer = request.getfixturevalue(request.param)
     return recognizer

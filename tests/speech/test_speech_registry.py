@@ -52,16 +52,20 @@ def test_names_are_auto_then_the_registered_engines() -> None:
 
 def test_an_unknown_name_lists_the_known_ones() -> None:
     with pytest.raises(ConfigError) as caught:
-        check_recognizer_name("whisper")
+        check_recognizer_name("sphinx")
     assert str(caught.value) == (
-        "speech.recognizer = 'whisper' must be one of 'auto', 'vosk', 'pocketsphinx'"
+        "speech.recognizer = 'sphinx' must be one of 'auto', 'whisper', 'vosk', 'pocketsphinx'"
     )
 
 
 @pytest.mark.parametrize(
     ("name", "language", "message"),
     [
-        ("pocketsphinx", "ko", "'pocketsphinx' has no Korean model; use 'vosk' or 'auto'"),
+        (
+            "pocketsphinx",
+            "ko",
+            "'pocketsphinx' has no Korean model; use 'whisper' or 'vosk' or 'auto'",
+        ),
         ("espeak", "en", "'espeak' must be one of"),
     ],
 )
@@ -79,10 +83,17 @@ def test_auto_is_todays_choice(tmp_path: Path) -> None:
         settings = RecognizerSettings(language=language, models_root=tmp_path)  # type: ignore[arg-type]
         return choose_recognizer(AUTO, settings)
 
-    assert auto("ko") == "vosk"  # the packaged model, or vosk's own "install it" error
-    assert auto("en") == "pocketsphinx"
+    # Whisper's weights are dependencies (English) and in the ko extra (Korean).
+    assert auto("ko") == "whisper"
+    assert auto("en") == "whisper"
     (tmp_path / MODELS["vosk-en"].top_dir).mkdir()  # `companion models fetch` was run
-    assert auto("en") == "vosk"
+    assert auto("en") == "whisper"
+
+
+def test_auto_takes_the_engine_whose_model_the_user_named(tmp_path: Path) -> None:
+    for language in ("en", "ko"):
+        settings = RecognizerSettings(language=language, vosk_model_dir=tmp_path)  # type: ignore[arg-type]
+        assert choose_recognizer(AUTO, settings) == "vosk"
 
 
 def test_a_named_engine_is_chosen_as_named(tmp_path: Path) -> None:

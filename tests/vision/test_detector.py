@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
+from device.checksums import sha256_of
 from device.vision.coco import COCO_LABELS
 from device.vision.detector import (
     DEFAULT_SCORE_THRESHOLD,
@@ -18,7 +19,7 @@ from device.vision.detector import (
     letterbox,
     nms,
 )
-from device.vision.models import load_manifest, sha256_of, verify
+from device.vision.models import load_manifest, verify
 from device.vision.types import Detection
 
 SCENES = Path(__file__).resolve().parents[2] / "device" / "scenes"

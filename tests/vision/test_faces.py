@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
+from device.checksums import sha256_of
 from device.vision.detector import ObjectDetector
 from device.vision.faces import (
     ATTRIBUTES,
@@ -29,7 +30,7 @@ from device.vision.faces import (
     square_region,
     weighted_nms,
 )
-from device.vision.models import load_manifest, sha256_of, verify
+from device.vision.models import load_manifest, verify
 from device.vision.types import Box
 
 SCENES = Path(__file__).resolve().parents[2] / "device" / "scenes"

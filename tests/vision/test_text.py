@@ -12,8 +12,9 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
+from device.checksums import sha256_of
 from device.errors import ModelError
-from device.vision.models import MODELS_DIR, load_manifest, sha256_of
+from device.vision.models import MODELS_DIR, load_manifest
 from device.vision.text import CHARSET, DET_MODEL, REC_MODEL, TextReader, join_line, reading_order
 from device.vision.text_detect import (
     DetectParams,
