@@ -7,7 +7,8 @@
   arrives in real time, as from a person), measured from the button release
   to the first sample of the spoken answer reaching the earpiece queue.
 * CPU while idle, waiting for a press: process CPU time over wall time.
-* Peak RSS of ``companion demo`` in English (a child process; ru_maxrss).
+* Peak RSS of ``companion demo`` in English, on the Zero profile, and in
+  Korean (a child process each; ru_maxrss).
 
 No figure here is asserted: this is a measurement, not a test.
 """
@@ -103,15 +104,17 @@ def bench_latency(runs: int, idle_s: float) -> None:
     )
 
 
-def bench_demo_rss(config: Path | None = None, *, arenas: int | None = None) -> None:
-    """Peak RSS of the English demo; ``arenas`` caps glibc's malloc arenas for it."""
+def bench_demo_rss(
+    config: Path | None = None, *, arenas: int | None = None, language: str = "en"
+) -> None:
+    """Peak RSS of the demo; ``arenas`` caps glibc's malloc arenas for it."""
     exe = Path(sys.executable).with_name("companion")
     args = [
         str(exe),
         *(["--config", str(config)] if config else []),
         "demo",
         "--lang",
-        "en",
+        language,
         "--out-dir",
         "/tmp/companion-bench",
     ]
@@ -134,7 +137,7 @@ def bench_demo_rss(config: Path | None = None, *, arenas: int | None = None) -> 
     profile = f" --config {config.name}" if config else ""
     cap = f"MALLOC_ARENA_MAX={arenas} " if arenas is not None else ""
     print(
-        f"peak RSS of `{cap}companion{profile} demo --lang en`: {peak_mb:.0f} MB "
+        f"peak RSS of `{cap}companion{profile} demo --lang {language}`: {peak_mb:.0f} MB "
         f"(demo took {time.monotonic() - t0:.0f} s)"
     )
 
@@ -154,6 +157,7 @@ def main() -> None:
         for arenas in (None, 16):
             bench_demo_rss(arenas=arenas)
             bench_demo_rss(zero, arenas=arenas)
+        bench_demo_rss(language="ko")
 
 
 if __name__ == "__main__":

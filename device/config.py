@@ -106,16 +106,19 @@ class CameraConfig:
 @dataclass(frozen=True)
 class SpeechConfig:
     recognizer: str = "auto"
-    """Recogniser: "auto" (Korean: Vosk; English: Vosk if a model is there, else PocketSphinx),
-    or one engine by name, e.g. "pocketsphinx" or "vosk"."""
+    """Recogniser: "auto" (Whisper; Vosk when ``vosk_model_dir`` is set), or one
+    engine by name: "whisper", "vosk" or "pocketsphinx" (see device.speech.registry)."""
     vosk_model_dir: str = ""
-    """English Vosk model directory; "" uses the fetched one if present, else PocketSphinx."""
+    """English Vosk model directory; "" uses the fetched one if Vosk is named."""
     free_form_fallback: bool = True
     """When the command grammar does not fit, fall back to free-form recognition."""
     english_voice: Literal["piper", "espeak"] = "piper"
     """English voice: "piper" (natural, ~150 MB) or "espeak" (robotic, a few MB)."""
     noise_suppression: int = 0
-    """WebRTC noise suppression before recognition: 0 (off) to 4 (strongest)."""
+    """WebRTC noise suppression before any recogniser: 0 (off) to 4 (strongest).
+
+    Whisper's English already cleans its audio at level 2 (measured); this is
+    a further front end, which helped Vosk's Korean and hurt PocketSphinx."""
     auto_gain: int = 0
     """WebRTC automatic gain target before recognition, in dBFS: 0 (off) to 31."""
 

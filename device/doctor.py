@@ -30,10 +30,9 @@ from hardware.select import (
 )
 
 #: Peak memory of the whole device, measured on the demo (README, "Measured
-#: figures"), rounded up: English with Piper (the defaults) 496 MB, English
-#: with espeak-ng (the Pi Zero 2 W profile) 325 MB, Korean (the Vosk Korean
-#: model alone is about 570 MB) 750 MB.
-NEEDED_MB = {"en": {"piper": 520, "espeak": 340}, "ko": {"piper": 750, "espeak": 750}}
+#: figures"), rounded up: English with Piper (the defaults) 471 MB, English
+#: with espeak-ng (the Pi Zero 2 W profile) 342 MB, Korean (Whisper base) 422 MB.
+NEEDED_MB = {"en": {"piper": 490, "espeak": 360}, "ko": {"piper": 450, "espeak": 450}}
 
 
 @dataclass
