@@ -156,7 +156,9 @@ class Verdict:
     """Things the answer claims that the detector did not report."""
 
 
-def judge(case: Case, intent: str, text: str, details: dict[str, object], seen: set[str]) -> Verdict:
+def judge(
+    case: Case, intent: str, text: str, details: dict[str, object], seen: set[str]
+) -> Verdict:
     """Whether an answer is right by ``case``'s truth, and what it claims unseen."""
     facts = details
     kind_intent = {"find": "find", "where": "find", "count": "count", "clear": "clear"}
@@ -216,7 +218,9 @@ def main() -> None:
         by_kind: dict[str, list[Verdict]] = {}
         for v in vs:
             by_kind.setdefault(v.case.kind, []).append(v)
-        print("  " + ", ".join(f"{k} {sum(x.right for x in g)}/{len(g)}" for k, g in by_kind.items()))
+        print(
+            "  " + ", ".join(f"{k} {sum(x.right for x in g)}/{len(g)}" for k, g in by_kind.items())
+        )
         for v in vs:
             if args.show or not v.right or v.unseen:
                 mark = "ok " if v.right else "NO "
