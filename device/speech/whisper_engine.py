@@ -227,10 +227,6 @@ class WhisperRecognizer(GrammarPhrases, Resource):
     def name(self) -> str:
         return ENGINE
 
-    @property
-    def weights_name(self) -> str:
-        return self._weights.name
-
     def start(self) -> _WhisperStream:
         if self._model is None:
             raise SpeechError(f"the {self._language} recogniser is closed")
@@ -280,7 +276,8 @@ class WhisperRecognizer(GrammarPhrases, Resource):
             normalise(self._tokenizer.decode([t for t in ids if t < eot]))
             for ids in result.sequences_ids
         ]
-        snap = self._snapper.nearest(texts)
+        # Nobody speaking to the device: no phrase is looked for.
+        snap = None if result.no_speech_prob >= _NO_SPEECH else self._snapper.nearest(texts)
         log.debug(
             "whisper %s: %.1f s in a %.0f s window, %.0f ms, no speech %.2f: %r, nearest %s",
             self._weights.name,
