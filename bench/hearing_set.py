@@ -106,6 +106,11 @@ ENGLISH = _questions(
         ("We should leave before the rain starts.", "fallback"),
         ("What time does the train leave?", "time"),
         ("Is there anything in front of me?", "see"),
+        # Added with the scene questions (issue 9), after the tuning of issue 8.
+        ("Is there a dog?", "find"),
+        ("Where is the car?", "find"),
+        ("Is the way ahead clear?", "clear"),
+        ("Is anything in my way?", "clear"),
     ]
 )
 
@@ -139,6 +144,11 @@ KOREAN = _questions(
         ("동생이 다음 주에 놀러 와요.", "fallback"),
         ("점심 먹고 역에서 만나요.", "fallback"),
         ("비가 오기 전에 출발하자.", "fallback"),
+        # Added with the scene questions (issue 9), after the tuning of issue 8.
+        ("개 있어?", "find"),
+        ("자동차 어디 있어?", "find"),
+        ("지나갈 수 있어?", "clear"),
+        ("앞에 길 막혀 있어?", "clear"),
     ]
 )
 

@@ -186,9 +186,7 @@ class Device:
 
 def make_eyes(cfg: Config) -> VisionPipeline:
     v = cfg.vision
-    return VisionPipeline(
-        threads=v.threads or None, read_text=v.read_text, faces=v.faces
-    )
+    return VisionPipeline(threads=v.threads or None, read_text=v.read_text, faces=v.faces)
 
 
 def registry_for(cfg: Config, eyes: VisionPipeline | None = None) -> SkillRegistry:

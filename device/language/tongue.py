@@ -58,6 +58,10 @@ class Messages:
     """"Read that" with no text in view."""
     read: str
     """``{text}``: every line read, joined by ". "."""
+    clear_ahead: str
+    """"Is the way ahead clear?" with nothing known close ahead (says what it can't know)."""
+    not_clear: str
+    """``{what}``: the sentence about the nearest thing in the way (``Tongue.group``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +101,30 @@ class Tongue:
     """One sentence about one group of things: how many, where, how near."""
     count: Callable[[str, int], str]
     """The answer to "how many <label>s?" when ``n`` are in view (0 included)."""
-    asked_label: Callable[[str], str | None]
-    """The COCO class a "how many" question names, or None if it names none."""
+    asked_things: Callable[[str], tuple[str, ...]]
+    """The COCO classes a question names, synonyms included ("bike", "vehicle",
+    "강아지"), the first named first; ``()`` if it names none."""
     time: Callable[[int, int], str]
     """One sentence telling the time, from a 24-hour hour and a minute."""
+
+
+def first_named(spans: list[tuple[int, int, str]]) -> tuple[str, ...]:
+    """The labels of named spans of words, (start, end, label), in the order
+    named; a longer name covers shorter ones inside it ("teddy bear" is not
+    also a bear).  Both languages' ``asked_things`` end with this."""
+    order = {span: n for n, span in reversed(list(enumerate(spans)))}
+    longest_first = sorted(spans, key=lambda s: (-(s[1] - s[0]), s[0], order[s]))
+    covered: dict[int, tuple[int, int]] = {}
+    kept: list[tuple[int, int, str]] = []
+    for start, end, label in longest_first:
+        owners = {covered[i] for i in range(start, end) if i in covered}
+        if owners and owners != {(start, end)}:
+            continue
+        for i in range(start, end):
+            covered[i] = (start, end)
+        kept.append((start, end, label))
+    out: list[str] = []
+    for _, _, label in sorted(kept, key=lambda s: (s[0], order[s])):
+        if label not in out:
+            out.append(label)
+    return tuple(out)

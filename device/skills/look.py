@@ -119,8 +119,10 @@ class CountSkill:
         if isinstance(looked, Answer):
             return looked
         words = tongue(ctx.language)
-        label = words.asked_label(utterance) or "person"  # "how many?" asks about people
+        # "How many?" asks about people; "how many vehicles?", about the first kind named.
+        label = next(iter(words.asked_things(utterance)), "person")
         n = sum(1 for o in looked.objects if o.label == label)
         text = words.count(label, n)
-        details = {**looked.as_json(), "counted": label, "count": n}
+        claimed = [label] if n else []
+        details = {**looked.as_json(), "counted": label, "count": n, "claimed": claimed}
         return Answer(text=text, intent=self.name, details=details)

@@ -21,6 +21,7 @@ from device.skills.builtin import (
 )
 from device.skills.look import CountSkill, Eyes, MoreSkill, ReadSkill
 from device.skills.matcher import DEFAULT_THRESHOLD, Intent, IntentMatcher, Match
+from device.skills.scene_questions import ClearSkill, FindSkill
 
 
 @runtime_checkable
@@ -48,6 +49,13 @@ def phrase_variants(phrase: str, language: Language) -> list[str]:
         if phrase.endswith(f" {plain}"):
             out.append(phrase[: -len(plain)] + polite)
     return out
+
+
+@runtime_checkable
+class SlotSkill(Skill, Protocol):
+    """A skill that answers only utterances that fill its slots (a thing's name)."""
+
+    def accepts(self, utterance: str, language: Language) -> bool: ...
 
 
 class SkillRegistry:
@@ -121,8 +129,20 @@ class SkillRegistry:
         ]
 
     def match(self, utterance: str, language: Language) -> Match | None:
-        """The best skill for ``utterance``, or ``None`` (the fallback's turn)."""
-        return self._matcher.match(utterance, language)
+        """The best skill for ``utterance``, or ``None`` (the fallback's turn).
+
+        A skill with slots (:class:`SlotSkill`) is passed over when the
+        utterance fills none: "where are my keys?" sounds like "where is the
+        dog?", but names no thing the camera knows, so it is not a question
+        for the camera.
+        """
+        for found in self._matcher.scores(utterance, language):
+            if found.score < self._matcher.threshold:
+                return None
+            skill = self._skills[found.name]
+            if not isinstance(skill, SlotSkill) or skill.accepts(utterance, language):
+                return found
+        return None
 
     def scores(self, utterance: str, language: Language) -> list[Match]:
         """Every skill's score for ``utterance``, best first (for ``--json`` and tuning)."""
@@ -158,7 +178,9 @@ def default_registry(
     config's ``vision.max_words``).
     """
     looking: Sequence[Skill] = (
-        (MoreSkill(eyes), ReadSkill(eyes), CountSkill(eyes)) if eyes is not None else ()
+        (MoreSkill(eyes), ReadSkill(eyes), CountSkill(eyes), FindSkill(eyes), ClearSkill(eyes))
+        if eyes is not None
+        else ()
     )
     skills: Sequence[Skill] = (
         *looking,
@@ -173,4 +195,4 @@ def default_registry(
     return SkillRegistry(skills, fallback=FallbackSkill(), threshold=threshold)
 
 
-__all__ = ["KeywordSkill", "SkillRegistry", "default_registry"]
+__all__ = ["KeywordSkill", "SkillRegistry", "SlotSkill", "default_registry"]

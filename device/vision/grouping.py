@@ -38,6 +38,31 @@ ANIMALS: Final = frozenset(
 VEHICLES: Final = frozenset(
     ["bicycle", "car", "motorcycle", "airplane", "bus", "train", "truck", "boat"]
 )
+#: The kinds' classes, the likelier ones first: "is there a vehicle?" reports
+#: "no" about a car, the first named, when none is there.
+VEHICLES_FIRST_COMMON: Final = (
+    "car",
+    "truck",
+    "bus",
+    "motorcycle",
+    "bicycle",
+    "train",
+    "boat",
+    "airplane",
+)
+ANIMALS_FIRST_COMMON: Final = (
+    "dog",
+    "cat",
+    "horse",
+    "bird",
+    "cow",
+    "sheep",
+    "elephant",
+    "bear",
+    "zebra",
+    "giraffe",
+)
+assert set(VEHICLES_FIRST_COMMON) == VEHICLES and set(ANIMALS_FIRST_COMMON) == ANIMALS
 _ROAD: Final = frozenset({"traffic light", "stop sign", "fire hydrant", "parking meter", "bench"})
 _LARGE: Final = frozenset(
     {
