@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Final
 
-from device.language.tongue import Messages, Requests, Tongue, first_named
+from device.language.tongue import Messages, Naming, Requests, Tongue, spans_named
 from device.vision.coco import COCO_LABELS
 from device.vision.grouping import (
     ANIMALS_FIRST_COMMON,
@@ -438,37 +438,47 @@ _OTHER_NOUNS: Final = (
 )
 
 
-def _about_each_thing(*templates: str) -> tuple[str, ...]:
-    """Each template said of every thing the grammar can hear, and of the other nouns."""
+#: What the slots of a request template become: the article and the name, the
+#: name alone, the plural.
+_SLOTS: Final = ("a_thing", "thing", "things")
+SLOT_WORD: Final = "thing"
+
+
+def _each_thing() -> list[tuple[str, str]]:
+    """(singular, plural) of every thing the grammar can hear, then the other nouns."""
     names = [
         (THINGS[label].lower(), plural(label).lower())
         for label in COCO_LABELS
         if label not in UNHEARD
     ]
+    return [*names, *_OTHER_NOUNS]
+
+
+def fill(template: str) -> tuple[str, ...]:
+    if "{" not in template:
+        return (template,)
     return tuple(
-        t.format(a_thing=_a(one), thing=one, things=many)
-        for t in templates
-        for one, many in (*names, *_OTHER_NOUNS)
+        template.format(a_thing=_a(one), thing=one, things=many) for one, many in _each_thing()
     )
+
+
+def slot_forms(template: str) -> tuple[str, ...]:
+    return (template.format(a_thing=f"a {SLOT_WORD}", thing=SLOT_WORD, things=SLOT_WORD),)
 
 
 REQUESTS: Final[Mapping[str, Requests]] = {
     **_COMMANDS,
     "count": Requests(
         phrases=(
-            "how many people",
-            "how many people are there",
-            "how many people are here",
-            "how many cars",
-            "how many dogs",
-            "count the people",
+            # Not "how many dogs are there": "there" made "where am i" a count.
+            "how many {things}",
+            "count the {things}",
             "how many",
-            *_about_each_thing("how many {things}", "how many {things} are there"),
         ),
         keywords={"how many": 0.8, "count": 0.7},
     ),
     "find": Requests(
-        phrases=_about_each_thing(
+        phrases=(
             "is there {a_thing}",
             "are there any {things}",
             "do you see {a_thing}",
@@ -510,18 +520,19 @@ _SYNONYMS: Final[Mapping[str, tuple[str, ...]]] = {
 }
 
 
-def asked_things(utterance: str) -> tuple[str, ...]:
-    words = re.findall(r"[a-z]+", utterance.lower())
+def naming(utterance: str) -> Naming:
+    words = re.sub(r"[^a-z'\s]", " ", utterance.lower()).split()
+    bare = [w.strip("'") for w in words]
     spans: list[tuple[int, int, str]] = []  # (start, end, label)
     for label in COCO_LABELS:
         for form in {THINGS[label].lower(), plural(label).lower(), label}:
             said = form.split()
-            for i in range(len(words) - len(said) + 1):
-                if words[i : i + len(said)] == said:
+            for i in range(len(bare) - len(said) + 1):
+                if bare[i : i + len(said)] == said:
                     spans.append((i, i + len(said), label))
-    for i, word in enumerate(words):
+    for i, word in enumerate(bare):
         spans.extend((i, i + 1, label) for label in _SYNONYMS.get(word, ()))
-    return first_named(spans)
+    return spans_named(words, spans)
 
 
 ENGLISH: Final = Tongue(
@@ -535,6 +546,9 @@ ENGLISH: Final = Tongue(
     quotes=quotes,
     group=group,
     count=count,
-    asked_things=asked_things,
+    naming=naming,
+    fill=fill,
+    slot_forms=slot_forms,
+    slot_word=SLOT_WORD,
     time=time,
 )

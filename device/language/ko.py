@@ -9,7 +9,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Final
 
-from device.language.tongue import Messages, Requests, Tongue, first_named
+from device.language.tongue import Messages, Naming, Requests, Tongue, spans_named
 from device.vision.grouping import (
     ANIMALS_FIRST_COMMON,
     Group,
@@ -390,9 +390,9 @@ def count(label: str, n: int) -> str:
     return f"{subject(f'{name} {number(n)} {counter(kind_of(label))}')} 보여요."
 
 
-#: "몇 개" is "how many (things)", not "how many dogs" (개): the counter goes
-#: before the names are looked for.
-_HOW_MANY: Final = re.compile(r"몇\s*(?:개|명|마리|대)")
+#: The counters "how many" takes (몇 개, 몇 명...): after 몇, 개 is "how many
+#: (things)", not a dog (개), and 대 is not a word for anything.
+_COUNTER_WORDS: Final = ("명", "개", "마리", "대")
 
 
 def _period(hour: int) -> str:
@@ -429,30 +429,31 @@ UNHEARD: Final = frozenset({"parking meter", "chair", "scissors"})
 _OTHER_NOUNS: Final = (("강아지", "마리"), ("동물", "마리"), ("차", "대"))
 
 
-def _about_each_thing(*templates: str) -> tuple[str, ...]:
-    """Each template said of every thing the grammar can hear, and of the other nouns."""
+SLOT_WORD: Final = "물건"
+
+
+def fill(template: str) -> tuple[str, ...]:
+    if "{" not in template:
+        return (template,)
     names = [(THINGS[label], counter(kind_of(label))) for label in THINGS if label not in UNHEARD]
     return tuple(
-        t.format(thing=name, counter=unit)
-        for t in templates
-        for name, unit in (*names, *_OTHER_NOUNS)
+        template.format(thing=name, counter=unit) for name, unit in (*names, *_OTHER_NOUNS)
     )
+
+
+def slot_forms(template: str) -> tuple[str, ...]:
+    forms = (template.format(thing=SLOT_WORD, counter=unit) for unit in _COUNTER_WORDS)
+    return tuple(dict.fromkeys(forms))
 
 
 REQUESTS: Final[Mapping[str, Requests]] = {
     **_COMMANDS,
     "count": Requests(
-        phrases=(
-            "사람 몇 명 있어",
-            "몇 명 있어",
-            "사람 몇 명",
-            "몇 개 있어",
-            *_about_each_thing("{thing} 몇 {counter} 있어"),
-        ),
+        phrases=("{thing} 몇 {counter} 있어", "몇 명 있어", "{thing} 몇 {counter}", "몇 개 있어"),
         keywords={"몇 명": 0.8, "몇명": 0.8, "몇 개": 0.7, "몇개": 0.7, "몇 마리": 0.7},
     ),
     "find": Requests(
-        phrases=_about_each_thing("{thing} 있어", "{thing} 보여", "{thing} 어디 있어"),
+        phrases=("{thing} 있어", "{thing} 보여", "{thing} 어디 있어"),
         keywords={"어디": 0.7},
     ),
     "clear": Requests(
@@ -477,18 +478,32 @@ _PARTICLE: Final = re.compile(r"(?:이|가|은|는|도|을|를|랑|하고|들)$"
 _NAMES: Final = {name.replace(" ", ""): (label,) for label, name in THINGS.items()}
 
 
-def asked_things(utterance: str) -> tuple[str, ...]:
+def _is_counter(words: Sequence[str], i: int) -> bool:
+    """Is word ``i`` the counter of a "how many" (몇 개, 몇개)?"""
+    word = _HANGUL_ONLY.sub("", words[i])
+    if word.startswith("몇"):
+        return _PARTICLE.sub("", word[1:]) in _COUNTER_WORDS
+    return i > 0 and words[i - 1].endswith("몇") and _PARTICLE.sub("", word) in _COUNTER_WORDS
+
+
+_HANGUL_ONLY: Final = re.compile(r"[^가-힣]")
+
+
+def naming(utterance: str) -> Naming:
     # Whole words only: 말 (horse) must not be found in 말해 (say); and the
-    # counter of "몇 개" is not a dog (개).
-    words = re.findall(r"[가-힣]+", _HOW_MANY.sub(" ", utterance))
+    # counter of "몇 개" is not a dog (개).  A name may span up to three words
+    # ("곰 인형", spaced or not) and carry a particle.
+    words = utterance.split()
     spans: list[tuple[int, int, str]] = []
     for i in range(len(words)):
         for j in range(i + 1, min(len(words), i + 3) + 1):
-            packed = "".join(words[i:j])
-            for form in (packed, _PARTICLE.sub("", packed)):
-                for label in _NAMES.get(form, ()) + (_SYNONYMS.get(form, ()) if j == i + 1 else ()):
-                    spans.append((i, j, label))
-    return first_named(spans)
+            if _is_counter(words, j - 1):
+                break
+            packed = "".join(_HANGUL_ONLY.sub("", w) for w in words[i:j])
+            for form in dict.fromkeys((packed, _PARTICLE.sub("", packed))):
+                synonyms = _SYNONYMS.get(form, ()) if j == i + 1 else ()
+                spans.extend((i, j, label) for label in _NAMES.get(form, ()) + synonyms)
+    return spans_named(words, spans)
 
 
 KOREAN: Final = Tongue(
@@ -502,6 +517,9 @@ KOREAN: Final = Tongue(
     quotes=quotes,
     group=group,
     count=count,
-    asked_things=asked_things,
+    naming=naming,
+    fill=fill,
+    slot_forms=slot_forms,
+    slot_word=SLOT_WORD,
     time=time,
 )

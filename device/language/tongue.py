@@ -101,17 +101,61 @@ class Tongue:
     """One sentence about one group of things: how many, where, how near."""
     count: Callable[[str, int], str]
     """The answer to "how many <label>s?" when ``n`` are in view (0 included)."""
-    asked_things: Callable[[str], tuple[str, ...]]
-    """The COCO classes a question names, synonyms included ("bike", "vehicle",
-    "강아지"), the first named first; ``()`` if it names none."""
+    naming: Callable[[str], Naming]
+    """Where an utterance names things (COCO classes, synonyms included:
+    "bike", "vehicle", "강아지"), for :meth:`asked_things` and :meth:`slotted`."""
+    fill: Callable[[str], tuple[str, ...]]
+    """A request template (``Requests.phrases``, "is there {a_thing}") said of
+    every thing the recogniser can hear: the grammar's phrases.  A phrase
+    without a slot is returned alone."""
+    slot_forms: Callable[[str], tuple[str, ...]]
+    """A request template with :data:`slot word <Tongue.slot_word>` in its
+    slot ("is there a thing"): the matcher's reference phrases."""
+    slot_word: str
+    """The word that stands for any thing's name, in :meth:`slotted` and
+    :attr:`slot_forms`: the matcher compares requests, not 80 names each."""
     time: Callable[[int, int], str]
     """One sentence telling the time, from a 24-hour hour and a minute."""
 
+    def asked_things(self, utterance: str) -> tuple[str, ...]:
+        """The COCO classes ``utterance`` names, the first named first, each
+        once; ``()`` if it names none."""
+        out: list[str] = []
+        for _, _, label in self.naming(utterance).spans:
+            if label not in out:
+                out.append(label)
+        return tuple(out)
 
-def first_named(spans: list[tuple[int, int, str]]) -> tuple[str, ...]:
-    """The labels of named spans of words, (start, end, label), in the order
-    named; a longer name covers shorter ones inside it ("teddy bear" is not
-    also a bear).  Both languages' ``asked_things`` end with this."""
+    def slotted(self, utterance: str) -> str:
+        """``utterance`` with every thing's name replaced by :attr:`slot_word`
+        ("is there a dog" -> "is there a thing")."""
+        named = self.naming(utterance)
+        words = list(named.words)
+        # One span per class a synonym stands for ("vehicle"): replace each place once.
+        for start, end in sorted({(s, e) for s, e, _ in named.spans}, reverse=True):
+            words[start:end] = [self.slot_word]
+        return " ".join(words)
+
+
+def is_template(phrase: str) -> bool:
+    """Whether a request phrase has a slot for a thing's name ("is there {a_thing}")."""
+    return "{" in phrase
+
+
+@dataclass(frozen=True, slots=True)
+class Naming:
+    """The words of an utterance and the spans of them that name things."""
+
+    words: tuple[str, ...]
+    spans: tuple[tuple[int, int, str], ...]
+    """(start, end, COCO label) in the order named; a label may repeat (a
+    synonym that stands for several classes gives one span per class)."""
+
+
+def spans_named(words: Sequence[str], spans: list[tuple[int, int, str]]) -> Naming:
+    """The named spans of ``words`` to keep, (start, end, label), in the order
+    named: a longer name covers shorter ones inside it ("teddy bear" is not
+    also a bear).  Both languages' ``naming`` end with this."""
     order = {span: n for n, span in reversed(list(enumerate(spans)))}
     longest_first = sorted(spans, key=lambda s: (-(s[1] - s[0]), s[0], order[s]))
     covered: dict[int, tuple[int, int]] = {}
@@ -123,8 +167,5 @@ def first_named(spans: list[tuple[int, int, str]]) -> tuple[str, ...]:
         for i in range(start, end):
             covered[i] = (start, end)
         kept.append((start, end, label))
-    out: list[str] = []
-    for _, _, label in sorted(kept, key=lambda s: (s[0], order[s])):
-        if label not in out:
-            out.append(label)
-    return tuple(out)
+    kept.sort(key=lambda s: (s[0], order[s]))
+    return Naming(words=tuple(words), spans=tuple(kept))

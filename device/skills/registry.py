@@ -6,8 +6,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import ClassVar, Final, Protocol, runtime_checkable
 
-from device.language import Language
+from device.language import LANGUAGES, Language
 from device.language.scene import DEFAULT_MAX_WORDS
+from device.language.tongue import is_template
+from device.language.tongues import tongue
 from device.skills.base import Answer, Skill, SkillContext
 from device.skills.builtin import (
     FallbackSkill,
@@ -75,15 +77,9 @@ class SkillRegistry:
             self._skills[skill.name] = skill
         self._fallback = fallback
         self._matcher = IntentMatcher(
-            (
-                Intent(
-                    name=skill.name,
-                    phrases=skill.phrases,
-                    keywords=skill.keywords if isinstance(skill, KeywordSkill) else {},
-                )
-                for skill in self._skills.values()
-            ),
+            (_intent_of(skill) for skill in self._skills.values()),
             threshold=threshold,
+            slot_words={language: tongue(language).slot_word for language in LANGUAGES},
         )
 
     @property
@@ -109,10 +105,12 @@ class SkillRegistry:
         from one start to the next.
         """
         seen: dict[str, None] = {}
+        words = tongue(language)
         for skill in self._skills.values():
-            for phrase in skill.phrases.get(language, ()):
-                for variant in phrase_variants(" ".join(phrase.split()), language):
-                    seen.setdefault(variant, None)
+            for template in skill.phrases.get(language, ()):
+                for phrase in words.fill(template):
+                    for variant in phrase_variants(" ".join(phrase.split()), language):
+                        seen.setdefault(variant, None)
         return list(seen)
 
     def example_phrases(self, language: Language) -> list[str]:
@@ -122,31 +120,38 @@ class SkillRegistry:
         each request, rather than all, which steered the Korean model to
         the skills' words without making it write them for other speech.
         """
+        # A template's first filling: "is there a person".
         return [
-            skill.phrases[language][0]
+            tongue(language).fill(skill.phrases[language][0])[0]
             for skill in self._skills.values()
             if skill.phrases.get(language)
         ]
 
     def match(self, utterance: str, language: Language) -> Match | None:
-        """The best skill for ``utterance``, or ``None`` (the fallback's turn).
-
-        A skill with slots (:class:`SlotSkill`) is passed over when the
-        utterance fills none: "where are my keys?" sounds like "where is the
-        dog?", but names no thing the camera knows, so it is not a question
-        for the camera.
-        """
-        for found in self._matcher.scores(utterance, language):
-            if found.score < self._matcher.threshold:
-                return None
-            skill = self._skills[found.name]
-            if not isinstance(skill, SlotSkill) or skill.accepts(utterance, language):
-                return found
-        return None
+        """The best skill for ``utterance``, or ``None`` (the fallback's turn)."""
+        best = self.scores(utterance, language)[0]
+        return best if best.score >= self._matcher.threshold else None
 
     def scores(self, utterance: str, language: Language) -> list[Match]:
-        """Every skill's score for ``utterance``, best first (for ``--json`` and tuning)."""
-        return self._matcher.scores(utterance, language)
+        """Every skill's score for ``utterance``, best first (for ``--json`` and tuning).
+
+        A skill with slots (:class:`SlotSkill`) scores 0 when the utterance
+        fills none: "where are my keys?" sounds like "where is the dog?", but
+        names no thing the camera knows, so it is not a question for the camera.
+        """
+        found = self._matcher.scores(
+            utterance, language, slotted=tongue(language).slotted(utterance)
+        )
+        passed_over = {
+            m.name
+            for m in found
+            if isinstance(skill := self._skills[m.name], SlotSkill)
+            and not skill.accepts(utterance, language)
+        }
+        if not passed_over:
+            return found
+        kept = [m for m in found if m.name not in passed_over]
+        return kept + [Match(name, 0.0) for name in passed_over]
 
     def answer_with(self, name: str, ctx: SkillContext, utterance: str = "") -> Answer:
         """Let the skill called ``name`` answer directly, without matching.
@@ -164,6 +169,27 @@ class SkillRegistry:
         answer = self._skills[found.name].answer(ctx, utterance)
         # The score goes along for ``--json`` and for tuning the threshold.
         return replace(answer, details={**answer.details, "match_score": round(found.score, 3)})
+
+
+def _intent_of(skill: Skill) -> Intent:
+    """What the matcher knows of ``skill``: a template's phrases with the slot
+    word for the name ("is there a thing"), not one phrase per thing."""
+    phrases: dict[Language, list[str]] = {}
+    slotted = False
+    for language, templates in skill.phrases.items():
+        forms = phrases.setdefault(language, [])
+        for template in templates:
+            if is_template(template):
+                slotted = True
+                forms.extend(tongue(language).slot_forms(template))
+            else:
+                forms.append(template)
+    return Intent(
+        name=skill.name,
+        phrases=phrases,
+        keywords=skill.keywords if isinstance(skill, KeywordSkill) else {},
+        slotted=slotted,
+    )
 
 
 def default_registry(

@@ -191,11 +191,17 @@ class Features:
     """Character n-grams (see :func:`features`), with counts."""
 
 
-def features(normalised: str, language: Language) -> Features:
-    """Word and character features of a text already passed through :func:`normalise`."""
+def features(normalised: str, language: Language, *, slot_word: str = "") -> Features:
+    """Word and character features of a text already passed through :func:`normalise`.
+
+    ``slot_word`` stands for any thing's name ("is there a thing"): it is a
+    word feature only.  Its letters say nothing, and as n-grams they would
+    make "what thing is it" (from "what tie is it") look like "where is the thing".
+    """
     words = Counter(normalised.split())
+    spelled = [w for w in normalised.split() if w != slot_word] if slot_word else normalised.split()
     if language == "ko":
-        packed = normalised.replace(" ", "")
+        packed = "".join(spelled)
         # Boundary markers let a one-syllable command ("크게") still have bigrams.
         chars = Counter(_ngrams(f"^{packed}$", 2))
         chars.update("j" + g for g in _ngrams(jamo(packed), 3))
@@ -203,7 +209,7 @@ def features(normalised: str, language: Language) -> Features:
         # Trigrams of each content word, not of the whole text: trigrams of
         # "is it" or across word gaps would make every question alike.
         chars = Counter(
-            g for w in words.elements() if w not in STOP_WORDS["en"] for g in _ngrams(f" {w} ", 3)
+            g for w in spelled if w not in STOP_WORDS["en"] for g in _ngrams(f" {w} ", 3)
         )
     return Features(words=words, chars=chars)
 

@@ -41,11 +41,13 @@ class WavMicrophone(Resource):
     fraction of a second.  A chunk's content is decided when it is read.
     """
 
-    def __init__(self, *, paced: bool = True, chunk_ms: int = 100,
-                 sample_rate: int = MIC_RATE) -> None:
+    def __init__(
+        self, *, paced: bool = True, chunk_ms: int = 100, sample_rate: int = MIC_RATE
+    ) -> None:
         if chunk_ms <= 0 or sample_rate <= 0:
-            raise ValueError(f"chunk_ms and sample_rate must be positive ({chunk_ms}, "
-                             f"{sample_rate})")
+            raise ValueError(
+                f"chunk_ms and sample_rate must be positive ({chunk_ms}, {sample_rate})"
+            )
         self._rate = sample_rate
         self._paced = paced
         self._chunk = max(1, sample_rate * chunk_ms // 1000)
@@ -142,7 +144,7 @@ class WavMicrophone(Resource):
         while filled < self._chunk and self._utterances:
             head = self._utterances[0]
             take = min(self._chunk - filled, head.size - self._pos)
-            chunk[filled:filled + take] = head[self._pos:self._pos + take]
+            chunk[filled : filled + take] = head[self._pos : self._pos + take]
             filled += take
             self._pos += take
             if self._pos == head.size:
@@ -297,8 +299,10 @@ class RecordingEarpiece(Resource):
     def played(self) -> list[PlayedPiece]:
         """Every piece since the last :meth:`clear`, oldest first."""
         with self._cond:
-            return [PlayedPiece(p.pcm, p.queued_at, p.started_at, p.heard_samples, p.cut,
-                                self._rate) for p in self._pieces]
+            return [
+                PlayedPiece(p.pcm, p.queued_at, p.started_at, p.heard_samples, p.cut, self._rate)
+                for p in self._pieces
+            ]
 
     def mark(self) -> None:
         """Start a new measurement for :attr:`first_audio_at`."""

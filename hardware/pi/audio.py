@@ -33,10 +33,12 @@ def _import_sounddevice() -> ModuleType:
         import sounddevice
     except OSError as exc:  # sounddevice raises OSError when libportaudio is missing
         raise BackendUnavailable(
-            f"sounddevice cannot load PortAudio: apt install libportaudio2 ({exc})") from None
+            f"sounddevice cannot load PortAudio: apt install libportaudio2 ({exc})"
+        ) from None
     except ImportError as exc:
         raise BackendUnavailable(
-            f"sounddevice is not installed: pip install sounddevice ({exc})") from None
+            f"sounddevice is not installed: pip install sounddevice ({exc})"
+        ) from None
     module: ModuleType = sounddevice
     return module
 
@@ -63,8 +65,14 @@ class SoundDeviceMicrophone(Resource):
     :attr:`dropped_blocks` and warned about once.
     """
 
-    def __init__(self, *, device: str | int | None = None, sample_rate: int = MIC_RATE,
-                 block_ms: int = 100, max_queued_s: float = 30.0) -> None:
+    def __init__(
+        self,
+        *,
+        device: str | int | None = None,
+        sample_rate: int = MIC_RATE,
+        block_ms: int = 100,
+        max_queued_s: float = 30.0,
+    ) -> None:
         sd = _import_sounddevice()
         self._rate = sample_rate
         self._label = str(device) if device is not None else "default"
@@ -82,12 +90,17 @@ class SoundDeviceMicrophone(Resource):
         self._warned = False
         try:
             self._stream = sd.InputStream(
-                device=device, samplerate=sample_rate, channels=1, dtype="int16",
-                blocksize=frames, callback=self._callback,
+                device=device,
+                samplerate=sample_rate,
+                channels=1,
+                dtype="int16",
+                blocksize=frames,
+                callback=self._callback,
             )
         except (sd.PortAudioError, ValueError, TypeError) as exc:
             raise AudioDeviceError(
-                f"microphone {self._label} cannot be opened: {_one_line(exc)}") from None
+                f"microphone {self._label} cannot be opened: {_one_line(exc)}"
+            ) from None
         log.debug("microphone %s open at %d Hz, %d-frame blocks", self._label, sample_rate, frames)
 
     @property
@@ -123,7 +136,8 @@ class SoundDeviceMicrophone(Resource):
             with self._cond:
                 self._running = False
             raise AudioDeviceError(
-                f"microphone {self._label} failed to start: {_one_line(exc)}") from None
+                f"microphone {self._label} failed to start: {_one_line(exc)}"
+            ) from None
 
     def read(self, timeout: float) -> Pcm | None:
         deadline = time.monotonic() + max(0.0, timeout)
@@ -140,8 +154,12 @@ class SoundDeviceMicrophone(Resource):
             warn = self.dropped_blocks > 0 and not self._warned
             self._warned = self._warned or warn
         if warn:
-            log.warning("microphone %s: audio is not being read fast enough; dropping the "
-                        "oldest blocks (%d so far)", self._label, self.dropped_blocks)
+            log.warning(
+                "microphone %s: audio is not being read fast enough; dropping the "
+                "oldest blocks (%d so far)",
+                self._label,
+                self.dropped_blocks,
+            )
         return block
 
     def stop(self) -> None:
@@ -177,8 +195,13 @@ class SoundDeviceEarpiece(Resource):
     plays out.
     """
 
-    def __init__(self, *, device: str | int | None = None,
-                 sample_rate: int = DEFAULT_EARPIECE_RATE, block_ms: int = 50) -> None:
+    def __init__(
+        self,
+        *,
+        device: str | int | None = None,
+        sample_rate: int = DEFAULT_EARPIECE_RATE,
+        block_ms: int = 50,
+    ) -> None:
         sd = _import_sounddevice()
         self._rate = sample_rate
         self._label = str(device) if device is not None else "default"
@@ -195,8 +218,12 @@ class SoundDeviceEarpiece(Resource):
         label = self._label
         try:
             self._stream = sd.OutputStream(
-                device=device, samplerate=sample_rate, channels=1, dtype="int16",
-                blocksize=frames, callback=self._callback,
+                device=device,
+                samplerate=sample_rate,
+                channels=1,
+                dtype="int16",
+                blocksize=frames,
+                callback=self._callback,
             )
         except (sd.PortAudioError, ValueError, TypeError) as exc:
             raise AudioDeviceError(
@@ -206,8 +233,7 @@ class SoundDeviceEarpiece(Resource):
             self._stream.start()
         except sd.PortAudioError as exc:
             self._stream.close()
-            raise AudioDeviceError(
-                f"earpiece {label} failed to start: {_one_line(exc)}") from None
+            raise AudioDeviceError(f"earpiece {label} failed to start: {_one_line(exc)}") from None
         # Time from handing a sample to PortAudio until it is heard.
         self._tail_s = float(self._stream.latency)
         log.debug("earpiece %s open at %d Hz, latency %.3f s", label, sample_rate, self._tail_s)
@@ -225,7 +251,7 @@ class SoundDeviceEarpiece(Resource):
             while filled < frames and self._pieces:
                 piece = self._pieces[0]
                 take = min(frames - filled, len(piece) - self._head)
-                out[filled:filled + take] = piece[self._head:self._head + take]
+                out[filled : filled + take] = piece[self._head : self._head + take]
                 filled += take
                 self._head += take
                 if self._head == len(piece):
@@ -288,8 +314,8 @@ class SoundDeviceEarpiece(Resource):
     def is_playing(self) -> bool:
         with self._cond:
             return self._pending > 0 or (
-                self._handed_over_at > 0
-                and time.monotonic() < self._handed_over_at + self._tail_s)
+                self._handed_over_at > 0 and time.monotonic() < self._handed_over_at + self._tail_s
+            )
 
     def close(self) -> None:
         with self._cond:

@@ -168,8 +168,12 @@ def write_alsa_file_config(
     if not cap.exists():
         cap.touch()
     text = alsa_file_config_text(
-        capture_path=cap, playback_path=play, device=device, capture_rate=capture_rate,
-        playback_rate=playback_rate, literal_paths=literal_paths,
+        capture_path=cap,
+        playback_path=play,
+        device=device,
+        capture_rate=capture_rate,
+        playback_rate=playback_rate,
+        literal_paths=literal_paths,
     )
     path = folder / f"asound-{device}.conf"
     path.write_text(text, encoding="utf-8")
@@ -179,8 +183,9 @@ def write_alsa_file_config(
     return AlsaFileConfig(path, device, cap, play, env)
 
 
-def write_capture_file(path: str | Path, pcm: Pcm, *, pad_s: float = 1.0,
-                       rate: int = MIC_RATE) -> Path:
+def write_capture_file(
+    path: str | Path, pcm: Pcm, *, pad_s: float = 1.0, rate: int = MIC_RATE
+) -> Path:
     """Write ``pcm`` as raw capture input, followed by ``pad_s`` of silence.
 
     The pad matters: after end of file the plugin repeats its last period.
@@ -211,23 +216,37 @@ class PipeLoopback(Resource):
       keeps everything for :meth:`played`.
     """
 
-    def __init__(self, *, directory: str | Path | None = None, device: str = DEFAULT_PCM,
-                 capture_rate: int = MIC_RATE, playback_rate: int = DEFAULT_PLAYBACK_RATE,
-                 capture_block_ms: int = 100) -> None:
+    def __init__(
+        self,
+        *,
+        directory: str | Path | None = None,
+        device: str = DEFAULT_PCM,
+        capture_rate: int = MIC_RATE,
+        playback_rate: int = DEFAULT_PLAYBACK_RATE,
+        capture_block_ms: int = 100,
+    ) -> None:
         self.capture_rate, self.playback_rate = capture_rate, playback_rate
         self.capture_block = capture_rate * capture_block_ms // 1000
         if not 0 < 2 * self.capture_block <= select.PIPE_BUF:
             # Larger writes are not atomic, and a reader could see half a block.
-            raise ValueError(f"capture blocks must be 1..{select.PIPE_BUF // 2} samples, "
-                             f"not {self.capture_block}")
+            raise ValueError(
+                f"capture blocks must be 1..{select.PIPE_BUF // 2} samples, "
+                f"not {self.capture_block}"
+            )
         self._block_s = self.capture_block / capture_rate
-        folder = Path(tempfile.mkdtemp(prefix="companion-alsa-")) if directory is None \
+        folder = (
+            Path(tempfile.mkdtemp(prefix="companion-alsa-"))
+            if directory is None
             else Path(directory)
+        )
         folder.mkdir(parents=True, exist_ok=True)
         self._dir = folder
         # A temporary folder of our own goes at exit even if close() is forgotten.
-        self._remove_dir = weakref.finalize(self, shutil.rmtree, folder, ignore_errors=True) \
-            if directory is None else None
+        self._remove_dir = (
+            weakref.finalize(self, shutil.rmtree, folder, ignore_errors=True)
+            if directory is None
+            else None
+        )
         cap, play = folder / f"{device}-capture.fifo", folder / f"{device}-playback.fifo"
         for fifo in (cap, play):
             fifo.unlink(missing_ok=True)
@@ -240,8 +259,12 @@ class PipeLoopback(Resource):
         self._play_fd = os.open(play, os.O_RDWR | os.O_NONBLOCK)
         fcntl.fcntl(self._play_fd, fcntl.F_SETPIPE_SZ, _PLAYBACK_PIPE_BYTES)
         self.config = write_alsa_file_config(
-            folder, capture_path=cap, playback_path=play, device=device,
-            capture_rate=capture_rate, playback_rate=playback_rate,
+            folder,
+            capture_path=cap,
+            playback_path=play,
+            device=device,
+            capture_rate=capture_rate,
+            playback_rate=playback_rate,
         )
         self._cond = threading.Condition()
         self._to_capture: collections.deque[bytes] = collections.deque()
@@ -273,8 +296,9 @@ class PipeLoopback(Resource):
         padded[: samples.size] = samples
         with self._cond:
             self._to_capture.extend(
-                padded[i:i + self.capture_block].tobytes()
-                for i in range(0, padded.size, self.capture_block))
+                padded[i : i + self.capture_block].tobytes()
+                for i in range(0, padded.size, self.capture_block)
+            )
 
     def discard_capture(self) -> int:
         """Drop fed audio nobody has captured yet; return how many samples went."""
@@ -317,8 +341,7 @@ class PipeLoopback(Resource):
                 next_block = max(next_block + self._block_s, now - self._block_s)
             if now >= play_due:
                 try:
-                    ready, _, _ = select.select([self._play_fd], [], [],
-                                                max(0.0, next_block - now))
+                    ready, _, _ = select.select([self._play_fd], [], [], max(0.0, next_block - now))
                 except (OSError, ValueError):  # closed under us by close()
                     return
                 if ready:
@@ -329,8 +352,9 @@ class PipeLoopback(Resource):
     def _capture_tick(self) -> None:
         block_bytes = 2 * self.capture_block
         try:
-            queued = int.from_bytes(fcntl.ioctl(self._cap_fd, termios.FIONREAD, b"\0" * 4),
-                                    sys.byteorder)
+            queued = int.from_bytes(
+                fcntl.ioctl(self._cap_fd, termios.FIONREAD, b"\0" * 4), sys.byteorder
+            )
         except OSError:
             return
         if queued >= 2 * block_bytes:
