@@ -90,6 +90,7 @@ def run_engine(
         language=language,
         phrases=tuple(registry.grammar_phrases(language)),
         examples=tuple(registry.example_phrases(language)),
+        understood=lambda text: registry.match(text, language) is not None,
     )
     recognizer: Recognizer = open_recognizer(engine, settings)
     if any(front_end):

@@ -111,6 +111,15 @@ ENGLISH = _questions(
         ("Where is the car?", "find"),
         ("Is the way ahead clear?", "clear"),
         ("Is anything in my way?", "clear"),
+        ("What colour is the car?", "colour"),
+        ("What is on my left?", "side"),
+        ("How far is it?", "far"),
+        ("Who is there?", "who"),
+        ("When did you last see a bicycle?", "memory"),
+        ("Have you seen my keys?", "memory"),
+        ("What did I see this morning?", "memory"),
+        ("Forget everything.", "forget"),
+        ("Anything on my right?", "side"),
     ]
 )
 
@@ -149,6 +158,15 @@ KOREAN = _questions(
         ("자동차 어디 있어?", "find"),
         ("지나갈 수 있어?", "clear"),
         ("앞에 길 막혀 있어?", "clear"),
+        ("자동차 무슨 색이야?", "colour"),
+        ("왼쪽에 뭐 있어?", "side"),
+        ("얼마나 멀어?", "far"),
+        ("누가 있어?", "who"),
+        ("자전거 언제 봤어?", "memory"),
+        ("고양이 본 적 있어?", "memory"),
+        ("앞에 누가 있어?", "who"),
+        ("다 잊어 줘.", "forget"),
+        ("본 거 다 잊어 줘.", "forget"),
     ]
 )
 

@@ -386,32 +386,54 @@ def judge(
 
 
 def run(languages: list[Language], cases: tuple[Case, ...]) -> list[Verdict]:
-    """Ask every case of ``languages`` of the real skills, on the real pipeline."""
+    """Ask every case of ``languages`` of the real skills, on the real pipeline.
+
+    Each case starts afresh: a new conversation and an empty visual memory
+    (in RAM), the device's clock at 09:00 on 2 December 2026.  The history's
+    photos are looked at ten minutes apart, and the questions asked at 12:00.
+    """
+    from datetime import datetime, timedelta
+
     import cv2
 
     from device.assistant import SCENES
+    from device.dialogue import Dialogue
+    from device.memory import VisualMemory
     from device.skills.registry import default_registry
     from device.turns import TurnContext
     from device.vision.pipeline import VisionPipeline
 
-    eyes = VisionPipeline()
-    frames = {photo: cv2.imread(str(SCENES / photo)) for photo in {c.photo for c in cases}}
-    frames.update({h: cv2.imread(str(SCENES / h)) for c in cases for h in c.history})
+    photos = {c.photo for c in cases} | {h for c in cases for h in c.history}
+    frames = {photo: cv2.imread(str(SCENES / photo)) for photo in photos}
     verdicts = []
     for case in cases:
         if case.language not in languages:
             continue
-        registry = default_registry(eyes=eyes)
+        now = [datetime(2026, 12, 2, 9, 0)]
+        memory = VisualMemory(None, clock=lambda: now[0].timestamp())  # noqa: B023 (used in-loop)
+        eyes = VisionPipeline(on_look=memory.remember)
+        registry = default_registry(eyes=eyes, memory=memory)
+        dialogue = Dialogue()
         seen: set[str] = set()
         for photo in case.history:
             seen |= {o.label for o in eyes.look(frames[photo]).objects}
+            now[0] += timedelta(minutes=10)
+        now[0] = datetime(2026, 12, 2, 12, 0)
         frame = frames[case.photo]
         answer = None
-        for question in (*case.before, case.question):
+        for n, question in enumerate((*case.before, case.question)):
             seen |= {o.label for o in eyes.look(frame).objects}
             # The look just made is the "speculative" one the skills take (eyes.recent).
-            ctx = TurnContext(case.language, 0.8, answer, camera=lambda f=frame: f)
+            ctx = TurnContext(
+                case.language,
+                0.8,
+                answer,
+                camera=lambda f=frame: f,
+                clock=lambda: now[0],  # noqa: B023 (used in-loop)
+                topic=dialogue.topic(float(n)),
+            )
             answer = registry.respond(ctx, question)
+            dialogue.heard(answer.intent, answer.details, float(n))
         assert answer is not None
         verdicts.append(judge(case, answer.intent, answer.text, dict(answer.details), seen))
     return verdicts

@@ -16,6 +16,7 @@ from pathlib import Path
 from device import states as st
 from device.config import Config
 from device.language import Language
+from device.memory import VisualMemory
 from device.runtime import Responder, Runtime
 from device.saved_settings import SavedState, StateStore
 from device.skills.registry import SkillRegistry, default_registry
@@ -30,6 +31,8 @@ log = logging.getLogger(__name__)
 
 SCENES = Path(__file__).with_name("scenes")
 DEFAULT_SCENE = SCENES / "dog.jpg"
+#: The visual memory's folder in the state directory.
+MEMORY_DIR = "memory"
 
 
 def hardware_settings(cfg: Config) -> HardwareSettings:
@@ -76,6 +79,7 @@ def load_engines(cfg: Config, registry: SkillRegistry, language: Language | None
         language=lang,
         phrases=tuple(registry.grammar_phrases(lang)),
         examples=tuple(registry.example_phrases(lang)),
+        understood=lambda text: registry.match(text, lang) is not None,
         free_form_fallback=cfg.speech.free_form_fallback,
         vosk_model_dir=Path(vosk_dir) if vosk_dir else None,
     )
@@ -184,14 +188,37 @@ class Device:
         return self.runtime.next_turn(timeout)
 
 
-def make_eyes(cfg: Config) -> VisionPipeline:
+def make_memory(cfg: Config, state_dir: Path | None) -> VisualMemory | None:
+    """The visual memory: in ``state_dir/memory``, or in RAM with no state
+    directory (a laptop demo); None when ``memory.enabled`` is off."""
+    m = cfg.memory
+    if not m.enabled:
+        return None
+    return VisualMemory(
+        state_dir / MEMORY_DIR if state_dir is not None else None,
+        retention_days=m.retention_days,
+        max_bytes=int(m.max_mb * 1_000_000),
+        keep_images=m.keep_images,
+    )
+
+
+def make_eyes(cfg: Config, memory: VisualMemory | None = None) -> VisionPipeline:
     v = cfg.vision
-    return VisionPipeline(threads=v.threads or None, read_text=v.read_text, faces=v.faces)
+    return VisionPipeline(
+        threads=v.threads or None,
+        read_text=v.read_text,
+        faces=v.faces,
+        on_look=memory.remember if memory is not None else None,
+    )
 
 
-def registry_for(cfg: Config, eyes: VisionPipeline | None = None) -> SkillRegistry:
+def registry_for(
+    cfg: Config, eyes: VisionPipeline | None = None, memory: VisualMemory | None = None
+) -> SkillRegistry:
     """The device's skills, with its eyes (vision models load on first use)."""
-    return default_registry(eyes=eyes or make_eyes(cfg), max_words=cfg.vision.max_words)
+    return default_registry(
+        eyes=eyes or make_eyes(cfg, memory), max_words=cfg.vision.max_words, memory=memory
+    )
 
 
 def open_device(
@@ -202,14 +229,17 @@ def open_device(
     camera_required: bool = True,
     store: StateStore | None = None,
 ) -> Device:
-    """Open hardware then engines; if the engines fail the hardware is closed again."""
-    eyes = make_eyes(cfg)
+    """Open hardware then engines; if the engines fail the hardware is closed again.
+
+    The visual memory lives in the state store's directory, else in RAM."""
+    memory = make_memory(cfg, store.directory if store is not None else None)
+    eyes = make_eyes(cfg, memory)
     if cfg.vision.warm_up:
         # A missing or altered model is a start-up error, not a surprise at
         # the first "what do you see?".
         eyes.warm_up()
     if registry is None:
-        registry = registry_for(cfg, eyes)
+        registry = registry_for(cfg, eyes, memory)
     hardware = open_hardware(
         backend or cfg.device.hardware, hardware_settings(cfg), camera_required=camera_required
     )

@@ -153,6 +153,22 @@ class VisionConfig:
 
 
 @dataclass(frozen=True)
+class MemoryConfig:
+    enabled: bool = True
+    """Remember what each look saw (time, things, where, text read): "when did you last see..."."""
+    retention_days: float = 30.0
+    """Looks older than this many days are forgotten."""
+    max_mb: float = 5.0
+    """The most the memory may take on the data partition, in MB (about 50,000 looks)."""
+    keep_images: bool = False
+    """Also keep a small JPEG of each look (the newest 200), on the data partition."""
+
+    def __post_init__(self) -> None:
+        _check_range("memory.retention_days", self.retention_days, 0.01, 3650)
+        _check_range("memory.max_mb", self.max_mb, 0.1, 1000)
+
+
+@dataclass(frozen=True)
 class FakeConfig:
     camera: str = ""
     """Image, folder of images, or video for the fake camera; "" uses a built-in scene."""
@@ -173,6 +189,7 @@ class Config:
     camera: CameraConfig = field(default_factory=CameraConfig)
     speech: SpeechConfig = field(default_factory=SpeechConfig)
     vision: VisionConfig = field(default_factory=VisionConfig)
+    memory: MemoryConfig = field(default_factory=MemoryConfig)
     fake: FakeConfig = field(default_factory=FakeConfig)
 
     def with_overrides(self, **sections: dict[str, Any]) -> Config:

@@ -30,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from device import states as st
+from device.dialogue import Dialogue
 from device.earcons import earcon
 from device.language import Language
 from device.skills.base import Answer, SkillContext
@@ -112,6 +113,7 @@ class Runtime:
         self._timers: dict[st.TimerName, tuple[float, int]] = {}
         self._records: dict[int, TurnRecord] = {}
         self._last_answer: Answer | None = None
+        self._dialogue = Dialogue()
         self._listening: dict[int, ListenControl] = {}
         self._playback: Playback | None = None
         self._earcons_end = 0.0  # when the earcons the loop queued will have been heard
@@ -297,6 +299,7 @@ class Runtime:
                 self.on_volume(answer.volume)  # e.g. remember it
         if answer.text:
             self._last_answer = answer
+            self._dialogue.heard(answer.intent, answer.details, time.monotonic())
 
     def _context(self) -> TurnContext:
         """A snapshot for the skill: it must not read what the loop changes."""
@@ -306,6 +309,7 @@ class Runtime:
             last_answer=self._last_answer,
             camera=self.hw.camera.capture,
             clock=self.clock,
+            topic=self._dialogue.topic(time.monotonic()),
         )
 
     # ---------------------------------------------------------------- effects

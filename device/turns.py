@@ -14,6 +14,7 @@ from datetime import datetime
 
 import numpy as np
 
+from device.dialogue import Topic
 from device.language import Language
 from device.skills.base import Answer
 from hardware.ports import Frame, Pcm
@@ -83,6 +84,8 @@ class TurnContext:
     camera: Callable[[], Frame]
     """Takes a fresh frame; raises ``CameraError`` (the port's contract)."""
     clock: Clock = local_now
+    topic: Topic | None = None
+    """What the conversation is about (:mod:`device.dialogue`)."""
 
     def now(self) -> datetime:
         return self.clock()

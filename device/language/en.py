@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Final
 
-from device.language.tongue import Messages, Naming, Requests, Tongue, spans_named
+from device.language.tongue import Messages, Naming, Period, Requests, Tongue, spans_named
 from device.vision.coco import COCO_LABELS
 from device.vision.grouping import (
     ANIMALS_FIRST_COMMON,
     VEHICLES_FIRST_COMMON,
     Group,
+    Nearness,
     Side,
     nearness,
     side_of,
@@ -43,6 +45,14 @@ MESSAGES: Final = Messages(
         "and common objects, so watch for steps and holes."
     ),
     not_clear="No. {what}",
+    which_thing="Which thing do you mean? Ask me about one first, like: is there a car?",
+    memory_off="My memory of what I see is switched off.",
+    forgot="I've forgotten everything I saw.",
+    unknown_thing=(
+        "I can't recognise that, so I can't tell whether I've seen it. "
+        "I know people, animals, vehicles and common objects."
+    ),
+    saw_nothing="I don't remember seeing anything {when}.",
 )
 
 #: What is said to ask for each skill.  Every word of every phrase must be in
@@ -83,8 +93,6 @@ _COMMANDS: Final[Mapping[str, Requests]] = {
             "what's ahead",
             "how bright is it",
             "is it dark",
-            "what colour is it",
-            "what color is it",
             "describe",
             "look",
         ),
@@ -97,8 +105,6 @@ _COMMANDS: Final[Mapping[str, Requests]] = {
             "looking": 0.5,
             "around me": 0.5,
             "surroundings": 0.6,
-            "colour": 0.5,
-            "color": 0.5,
             "bright": 0.4,
             "dark": 0.4,
         },
@@ -240,6 +246,8 @@ _COMMANDS: Final[Mapping[str, Requests]] = {
             "what are the commands",
             "list the commands",
             "instructions",
+            # Who the device is: what it can do is the answer.
+            "who are you",
         ),
         keywords={
             "help": 0.8,
@@ -248,6 +256,7 @@ _COMMANDS: Final[Mapping[str, Requests]] = {
             "what can you do": 0.8,
             "what can i": 0.6,
             "how does this work": 0.8,
+            "who are you": 0.8,
         },
     ),
 }
@@ -387,6 +396,109 @@ def count(label: str, n: int) -> str:
     return f"I don't see any {plural(label)}." if n == 0 else f"I see {counted(n, label)}."
 
 
+def colour_of(label: str, colours: Sequence[ColourName], nearest: bool) -> str:
+    """One thing's colours: "The bicycle is red.", "The nearest car is white." """
+    which = "the nearest" if nearest else "the"
+    return _sentence(f"{which} {THINGS[label]} is {listing([COLOURS[c] for c in colours])}")
+
+
+_DISTANCE: Final[Mapping[Nearness, str]] = {
+    "close": "close to you",
+    "": "neither close nor far",
+    "far": "far away",
+}
+
+
+def distance(label: str, near: Nearness) -> str:
+    return _sentence(f"the {THINGS[label]} is {_DISTANCE[near]}")
+
+
+def none_on_side(label: str | None, side: Side) -> str:
+    what = f"any {plural(label)}" if label else "anything"
+    return f"I don't see {what} {_SIDE[side]}."
+
+
+_SIDE_WORDS: Final[Mapping[str, Side]] = {
+    "left": "left",
+    "right": "right",
+    "ahead": "ahead",
+    "front": "ahead",
+    "straight": "ahead",
+}
+
+
+def asked_side(utterance: str) -> Side | None:
+    for word in re.findall(r"[a-z]+", utterance.lower()):
+        if word in _SIDE_WORDS:
+            return _SIDE_WORDS[word]
+    return None
+
+
+def never_seen(label: str) -> str:
+    return f"I don't remember seeing any {plural(label)}."
+
+
+def last_seen(label: str, when: str, side: Side | None) -> str:
+    where = f", {_SIDE[side]}" if side else ""
+    return f"I last saw {counted(1, label)} {when}{where}."
+
+
+def saw(counts: Sequence[tuple[str, int]], when: str) -> str:
+    return _sentence(f"{when} I saw {listing([counted(n, label) for label, n in counts])}")
+
+
+_PERIOD_WORDS: Final[Mapping[Period, str]] = {
+    "morning": "this morning",
+    "afternoon": "this afternoon",
+    "evening": "this evening",
+    "today": "today",
+    "yesterday": "yesterday",
+    "recent": "recently",
+}
+#: What a question says to ask about a period, in the order they are looked for.
+_PERIOD_ASKED: Final[tuple[tuple[str, Period], ...]] = (
+    ("yesterday", "yesterday"),
+    ("morning", "morning"),
+    ("afternoon", "afternoon"),
+    ("evening", "evening"),
+    ("tonight", "evening"),
+    ("today", "today"),
+)
+
+
+def asked_period(utterance: str) -> Period | None:
+    words = set(re.findall(r"[a-z]+", utterance.lower()))
+    return next((period for word, period in _PERIOD_ASKED if word in words), None)
+
+
+def asks_what(utterance: str) -> bool:
+    return "what" in re.findall(r"[a-z]+", utterance.lower())
+
+
+def period_words(period: Period) -> str:
+    return _PERIOD_WORDS[period]
+
+
+def when(moment: datetime, now: datetime) -> str:
+    """'a minute ago', '25 minutes ago', 'at 9:05 this morning', 'yesterday at
+    6:10 in the evening', 'on Monday at 9:05 in the morning'."""
+    minutes = int((now - moment).total_seconds() // 60)
+    if minutes < 2:
+        return "a minute ago"
+    if minutes < 60:
+        return f"{minutes} minutes ago"
+    clock = time(moment.hour, moment.minute).removeprefix("It's ").rstrip(".")
+    days = (now.date() - moment.date()).days
+    if days == 0:
+        # "at 9:05 in the morning" -> "at 9:05 this morning" when it is today's.
+        return "at " + clock.replace("in the morning", "this morning").replace(
+            "in the afternoon", "this afternoon"
+        ).replace("in the evening", "this evening")
+    if days == 1:
+        return f"yesterday at {clock}"
+    return f"on {moment.strftime('%A')} at {clock}" if days < 7 else f"{days} days ago"
+
+
 def _period(hour: int) -> str:
     if 5 <= hour < 12:
         return "in the morning"
@@ -485,8 +597,98 @@ REQUESTS: Final[Mapping[str, Requests]] = {
             "can you see {a_thing}",
             "where is the {thing}",
             "where are the {things}",
+            # A follow-up (device/dialogue.py): "it" is the thing last talked about.
+            # "And the horse?" is no phrase: it repeats the last question
+            # (SkillRegistry.respond), whichever it was.
+            "where is it",
         ),
         keywords={"where": 0.6, "is there": 0.3, "are there": 0.3},
+    ),
+    "colour": Requests(
+        phrases=(
+            "what colour is the {thing}",
+            "what color is the {thing}",
+            "what colour are the {things}",
+            "what color are the {things}",
+            "what colour is it",
+            "what color is it",
+        ),
+        keywords={"colour": 0.6, "color": 0.6, "colours": 0.6, "colors": 0.6},
+    ),
+    "side": Requests(
+        phrases=(
+            "what is on my left",
+            "what is on my right",
+            "what is on the left",
+            "what is on the right",
+            "and on my left",
+            "and on my right",
+            "and on the left",
+            "and on the right",
+            "anything on my left",
+            "anything on my right",
+            "what is to my left",
+            "what is to my right",
+        ),
+        # "right" is a stop word ("right now"), so the right side rests on these.
+        keywords={
+            "on my left": 0.6,
+            "on my right": 0.6,
+            "on the left": 0.6,
+            "on the right": 0.6,
+            "to my left": 0.6,
+            "to my right": 0.6,
+        },
+    ),
+    "far": Requests(
+        phrases=(
+            # Not "how far away is it": "away" made "go away" a question.
+            "how far is it",
+            "how far",
+            "how far is the {thing}",
+            "how close is it",
+            "how close is the {thing}",
+            "is it close",
+            "is it far",
+        ),
+        keywords={"how far": 0.8, "how close": 0.7, "far away": 0.5},
+    ),
+    "who": Requests(
+        phrases=(
+            "who is there",
+            "who is here",
+            "who is in front of me",
+            "who is it",
+            "who do you see",
+            "who can you see",
+            "who is around",
+        ),
+        keywords={"who is": 0.6, "who do": 0.6, "who can": 0.6},
+    ),
+    "memory": Requests(
+        phrases=(
+            "when did you last see {a_thing}",
+            "when did you see {a_thing}",
+            "have you seen {a_thing}",
+            "have you seen my {things}",
+            "have you seen any {things}",
+            "did you see {a_thing}",
+            # No "what did i see this morning/today": "good morning" and "what
+            # did you eat today" matched them; the keywords carry those.
+            "what did i see earlier",
+            "what have you seen",
+        ),
+        keywords={"have you seen": 0.8, "last see": 0.7, "did i see": 0.7, "did you see": 0.5},
+    ),
+    "forget": Requests(
+        phrases=(
+            "forget everything",
+            "forget what you saw",
+            "forget what you have seen",
+            "erase your memory",
+            "delete your memory",
+        ),
+        keywords={"forget": 0.8, "erase": 0.6},
     ),
     "clear": Requests(
         phrases=(
@@ -546,6 +748,17 @@ ENGLISH: Final = Tongue(
     quotes=quotes,
     group=group,
     count=count,
+    colour_of=colour_of,
+    distance=distance,
+    none_on_side=none_on_side,
+    asked_side=asked_side,
+    never_seen=never_seen,
+    last_seen=last_seen,
+    saw=saw,
+    asked_period=asked_period,
+    asks_what=asks_what,
+    period_words=period_words,
+    when=when,
     naming=naming,
     fill=fill,
     slot_forms=slot_forms,

@@ -7,13 +7,15 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Final
 
-from device.language.tongue import Messages, Naming, Requests, Tongue, spans_named
+from device.language.tongue import Messages, Naming, Period, Requests, Tongue, spans_named
 from device.vision.grouping import (
     ANIMALS_FIRST_COMMON,
     Group,
     Kind,
+    Nearness,
     Side,
     kind_of,
     nearness,
@@ -46,6 +48,14 @@ MESSAGES: Final = Messages(
         "계단이나 구멍은 조심하세요."
     ),
     not_clear="아니요. {what}",
+    which_thing="어떤 걸 말하는지 모르겠어요. 먼저 '차 있어?'처럼 물어봐 주세요.",
+    memory_off="본 것을 기억하는 기능이 꺼져 있어요.",
+    forgot="본 것을 모두 잊었어요.",
+    unknown_thing=(
+        "그건 제가 알아보지 못하는 거라서 봤는지 알 수 없어요. "
+        "사람, 동물, 차와 흔한 물건만 알아봐요."
+    ),
+    saw_nothing="{when} 본 기억이 없어요.",
 )
 
 #: What is said to ask for each skill.  Every word of every phrase must be in
@@ -179,8 +189,16 @@ _COMMANDS: Final[Mapping[str, Requests]] = {
             "사용법",
             "사용법 알려 줘",
             "어떻게 써",
+            "너는 누구 야",
         ),
-        keywords={"도움": 0.8, "도와": 0.8, "사용법": 0.8, "할수있": 0.6},
+        keywords={
+            "도움": 0.8,
+            "도와": 0.8,
+            "사용법": 0.8,
+            "할수있": 0.6,
+            "너누구": 0.8,
+            "너는누구": 0.8,
+        },
     ),
 }
 
@@ -395,6 +413,109 @@ def count(label: str, n: int) -> str:
 _COUNTER_WORDS: Final = ("명", "개", "마리", "대")
 
 
+def colour_of(label: str, colours: Sequence[ColourName], nearest: bool) -> str:
+    """One thing's colours: "자전거는 빨간색이에요.", "가장 가까운 자동차는 흰색이에요." """
+    name = ("가장 가까운 " if nearest else "") + THINGS[label]
+    # Every colour name ends in 색, a final consonant: 이에요.
+    return f"{topic(name)} {listing([COLOURS[c] for c in colours])}이에요."
+
+
+_DISTANCE: Final[Mapping[Nearness, str]] = {
+    "close": "가까이 있어요",
+    "": "가깝지도 멀지도 않아요",
+    "far": "멀리 있어요",
+}
+
+
+def distance(label: str, near: Nearness) -> str:
+    return f"{topic(THINGS[label])} {_DISTANCE[near]}."
+
+
+def none_on_side(label: str | None, side: Side) -> str:
+    what = subject(THINGS[label]) if label else "아무것도"
+    return f"{_SIDE[side]}에는 {what} 안 보여요."
+
+
+_SIDE_WORDS: Final[Mapping[str, Side]] = {"왼쪽": "left", "오른쪽": "right", "앞": "ahead"}
+
+
+def asked_side(utterance: str) -> Side | None:
+    for word in utterance.split():
+        for stem, side in _SIDE_WORDS.items():
+            if _HANGUL_ONLY.sub("", word).startswith(stem):
+                return side
+    return None
+
+
+def never_seen(label: str) -> str:
+    return f"{topic(THINGS[label])} 본 기억이 없어요."
+
+
+def last_seen(label: str, when: str, side: Side | None) -> str:
+    where = f" {_SIDE[side]}에서" if side else ""
+    return f"{topic(THINGS[label])} {when}{where} 마지막으로 봤어요."
+
+
+def saw(counts: Sequence[tuple[str, int]], when: str) -> str:
+    names = [THINGS[label] for label, _ in counts]
+    return f"{when} {listing(names)}{'을' if has_batchim(names[-1]) else '를'} 봤어요."
+
+
+_PERIOD_WORDS: Final[Mapping[Period, str]] = {
+    "morning": "오늘 아침에",
+    "afternoon": "오늘 오후에",
+    "evening": "오늘 저녁에",
+    "today": "오늘",
+    "yesterday": "어제",
+    "recent": "최근에",
+}
+_PERIOD_ASKED: Final[tuple[tuple[str, Period], ...]] = (
+    ("어제", "yesterday"),
+    ("아침", "morning"),
+    ("오전", "morning"),
+    ("오후", "afternoon"),
+    ("저녁", "evening"),
+    ("밤", "evening"),
+    ("오늘", "today"),
+)
+
+
+def asked_period(utterance: str) -> Period | None:
+    words = [_HANGUL_ONLY.sub("", w) for w in utterance.split()]
+    return next(
+        (period for stem, period in _PERIOD_ASKED if any(w.startswith(stem) for w in words)),
+        None,
+    )
+
+
+def asks_what(utterance: str) -> bool:
+    return any(
+        _HANGUL_ONLY.sub("", w).startswith(("뭐", "무엇", "무슨")) for w in utterance.split()
+    )
+
+
+def period_words(period: Period) -> str:
+    return _PERIOD_WORDS[period]
+
+
+def when(moment: datetime, now: datetime) -> str:
+    """'방금', '25분 전', '오늘 오전 아홉 시 5분', '어제 저녁 여섯 시'."""
+    minutes = int((now - moment).total_seconds() // 60)
+    if minutes < 2:
+        return "방금"
+    if minutes < 60:
+        return f"{minutes}분 전에"
+    clock = f"{_period(moment.hour)} {number(moment.hour % 12 or 12)} 시"
+    if moment.minute:
+        clock += f" {moment.minute}분"
+    days = (now.date() - moment.date()).days
+    if days == 0:
+        return f"오늘 {clock}에"
+    if days == 1:
+        return f"어제 {clock}에"
+    return f"{days}일 전에"
+
+
 def _period(hour: int) -> str:
     if hour == 0 or hour >= 21:
         return "밤"
@@ -453,8 +574,62 @@ REQUESTS: Final[Mapping[str, Requests]] = {
         keywords={"몇 명": 0.8, "몇명": 0.8, "몇 개": 0.7, "몇개": 0.7, "몇 마리": 0.7},
     ),
     "find": Requests(
-        phrases=("{thing} 있어", "{thing} 보여", "{thing} 어디 있어"),
+        # "어디 있어": a follow-up (device/dialogue.py), about the thing last talked about.
+        phrases=(
+            "{thing} 있어",
+            "{thing} 보여",
+            "{thing} 어디 있어",
+            "어디 있어",
+            "그거 어디 있어",
+        ),
         keywords={"어디": 0.7},
+    ),
+    "colour": Requests(
+        # The Vosk model has no "이야": "무슨 색이야" is heard as "무슨 색 야".
+        phrases=(
+            "{thing} 무슨 색 야",
+            "{thing} 색깔 뭐야",
+            "그거 무슨 색 야",
+            "무슨 색 야",
+            "색깔 알려 줘",
+        ),
+        keywords={"무슨색": 0.8, "색깔": 0.8},
+    ),
+    "side": Requests(
+        phrases=(
+            "왼쪽 에 뭐 있어",
+            "오른쪽 에 뭐 있어",
+            "왼쪽 에 뭐가 있어",
+            "오른쪽 에 뭐가 있어",
+            "왼쪽 은",
+            "오른쪽 은",
+        ),
+        keywords={"왼쪽에": 0.6, "오른쪽에": 0.6, "왼쪽은": 0.6, "오른쪽은": 0.6},
+    ),
+    "far": Requests(
+        phrases=("얼마나 멀어", "{thing} 얼마나 멀어", "가까워", "{thing} 가까워", "멀어"),
+        keywords={"얼마나멀": 0.8, "가까워": 0.5, "멀어": 0.5},
+    ),
+    "who": Requests(
+        phrases=("누가 있어", "누구 있어", "앞에 누가 있어", "누가 보여"),
+        keywords={"누가": 0.6, "누구있": 0.7},
+    ),
+    "memory": Requests(
+        phrases=(
+            "{thing} 언제 마지막 으로 봤어",
+            "{thing} 언제 봤어",
+            "{thing} 본 적 있어",
+            "{thing} 봤어",
+            "오늘 아침 에 뭐 봤어",
+            "오늘 뭐 봤어",
+            "어제 뭐 봤어",
+            "아까 뭐 봤어",
+        ),
+        keywords={"봤어": 0.7, "본적": 0.8, "마지막으로": 0.6},
+    ),
+    "forget": Requests(
+        phrases=("다 잊어 줘", "본 거 다 잊어 줘", "기억 지워 줘", "기억 다 지워 줘"),
+        keywords={"잊어": 0.8, "지워": 0.6},
     ),
     "clear": Requests(
         phrases=("앞에 길 막혀 있어", "길 막혀 있어", "지나갈 수 있어", "앞에 길 비어 있어"),
@@ -464,7 +639,8 @@ REQUESTS: Final[Mapping[str, Requests]] = {
 
 #: Other words for the things (and for kinds of things), as whole words.
 _SYNONYMS: Final[Mapping[str, tuple[str, ...]]] = {
-    **{w: ("person",) for w in ("사람들", "누구", "누가", "아이", "애", "남자", "여자")},
+    # Not 누구/누가: "who" asks who is there (WhoSkill), not whether someone is.
+    **{w: ("person",) for w in ("사람들", "아이", "애", "남자", "여자")},
     **{w: ("dog",) for w in ("강아지", "개들")},
     "차": ("car", "truck", "bus"),
     "동물": ANIMALS_FIRST_COMMON,
@@ -517,6 +693,17 @@ KOREAN: Final = Tongue(
     quotes=quotes,
     group=group,
     count=count,
+    colour_of=colour_of,
+    distance=distance,
+    none_on_side=none_on_side,
+    asked_side=asked_side,
+    never_seen=never_seen,
+    last_seen=last_seen,
+    saw=saw,
+    asked_period=asked_period,
+    asks_what=asks_what,
+    period_words=period_words,
+    when=when,
     naming=naming,
     fill=fill,
     slot_forms=slot_forms,

@@ -14,9 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
 
-from device.vision.grouping import Group
+from device.vision.grouping import Group, Nearness, Side
 from device.vision.light import ColourName, LightWord
+
+Period = Literal["morning", "afternoon", "evening", "today", "yesterday", "recent"]
+"""A span of time a memory question asks about."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +67,16 @@ class Messages:
     """"Is the way ahead clear?" with nothing known close ahead (says what it can't know)."""
     not_clear: str
     """``{what}``: the sentence about the nearest thing in the way (``Tongue.group``)."""
+    which_thing: str
+    """"How far?" with nothing talked about: asks what is meant."""
+    memory_off: str
+    """A memory question when ``memory.enabled`` is false."""
+    forgot: str
+    """"Forget everything" done."""
+    unknown_thing: str
+    """"Have you seen my keys?": a thing the detector cannot know."""
+    saw_nothing: str
+    """``{when}`` (``Tongue.period_words``): nothing remembered in that time."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +116,30 @@ class Tongue:
     """One sentence about one group of things: how many, where, how near."""
     count: Callable[[str, int], str]
     """The answer to "how many <label>s?" when ``n`` are in view (0 included)."""
+    colour_of: Callable[[str, Sequence[ColourName], bool], str]
+    """The colours of one thing ("The bicycle is red."); the flag says it is
+    the nearest of several."""
+    distance: Callable[[str, Nearness], str]
+    """How near one thing is, as :func:`~device.vision.grouping.nearness` says."""
+    none_on_side: Callable[[str | None, Side], str]
+    """Nothing (label None) or none of a thing on one side."""
+    asked_side: Callable[[str], Side | None]
+    """The side a question asks about ("and on my left?"), or None."""
+    never_seen: Callable[[str], str]
+    """No look remembered holds this class."""
+    last_seen: Callable[[str, str, Side | None], str]
+    """The last look with this class: ``when`` (from :attr:`when`) and the side."""
+    saw: Callable[[Sequence[tuple[str, int]], str], str]
+    """What was seen in a period (``period_words``): (label, most at once), most seen first."""
+    asked_period: Callable[[str], Period | None]
+    """The period a memory question asks about ("this morning"), or None."""
+    asks_what: Callable[[str], bool]
+    """Whether a memory question asks *what* was seen ("what did I see?"),
+    not whether one thing was ("have you seen my keys?")."""
+    period_words: Callable[[Period], str]
+    """A period as the answer says it ("this morning", "오늘 아침에")."""
+    when: Callable[[datetime, datetime], str]
+    """When something was seen, said from now ("at 9:05 this morning")."""
     naming: Callable[[str], Naming]
     """Where an utterance names things (COCO classes, synonyms included:
     "bike", "vehicle", "강아지"), for :meth:`asked_things` and :meth:`slotted`."""

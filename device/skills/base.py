@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar, Protocol
 
+from device.dialogue import Topic
 from device.language import Language
 from hardware.ports import Frame
 
@@ -47,6 +48,12 @@ class SkillContext(Protocol):
     @property
     def last_answer(self) -> Answer | None:
         """The previous spoken answer (for "repeat that"), if any."""
+        ...
+
+    @property
+    def topic(self) -> Topic | None:
+        """What the conversation is about, for follow-ups ("what colour is it?");
+        None after a minute of silence (:mod:`device.dialogue`)."""
         ...
 
     def now(self) -> datetime:

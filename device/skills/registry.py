@@ -6,10 +6,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import ClassVar, Final, Protocol, runtime_checkable
 
+from device.dialogue import Topic
 from device.language import LANGUAGES, Language
 from device.language.scene import DEFAULT_MAX_WORDS
 from device.language.tongue import is_template
 from device.language.tongues import tongue
+from device.memory import VisualMemory
 from device.skills.base import Answer, Skill, SkillContext
 from device.skills.builtin import (
     FallbackSkill,
@@ -23,7 +25,15 @@ from device.skills.builtin import (
 )
 from device.skills.look import CountSkill, Eyes, MoreSkill, ReadSkill
 from device.skills.matcher import DEFAULT_THRESHOLD, Intent, IntentMatcher, Match
-from device.skills.scene_questions import ClearSkill, FindSkill
+from device.skills.memory_questions import ForgetSkill, MemorySkill
+from device.skills.scene_questions import (
+    ClearSkill,
+    ColourSkill,
+    FarSkill,
+    FindSkill,
+    SideSkill,
+    WhoSkill,
+)
 
 
 @runtime_checkable
@@ -57,7 +67,13 @@ def phrase_variants(phrase: str, language: Language) -> list[str]:
 class SlotSkill(Skill, Protocol):
     """A skill that answers only utterances that fill its slots (a thing's name)."""
 
-    def accepts(self, utterance: str, language: Language) -> bool: ...
+    def accepts(self, utterance: str, language: Language, topic: Topic | None) -> bool:
+        """Whether ``utterance`` fills the slots, or follows up ``topic``."""
+        ...
+
+
+#: A request to look that names a thing is a question about that thing.
+_ASKS_ABOUT_A_THING: Final = {"see": "find"}
 
 
 class SkillRegistry:
@@ -127,12 +143,12 @@ class SkillRegistry:
             if skill.phrases.get(language)
         ]
 
-    def match(self, utterance: str, language: Language) -> Match | None:
+    def match(self, utterance: str, language: Language, topic: Topic | None = None) -> Match | None:
         """The best skill for ``utterance``, or ``None`` (the fallback's turn)."""
-        best = self.scores(utterance, language)[0]
+        best = self.scores(utterance, language, topic)[0]
         return best if best.score >= self._matcher.threshold else None
 
-    def scores(self, utterance: str, language: Language) -> list[Match]:
+    def scores(self, utterance: str, language: Language, topic: Topic | None = None) -> list[Match]:
         """Every skill's score for ``utterance``, best first (for ``--json`` and tuning).
 
         A skill with slots (:class:`SlotSkill`) scores 0 when the utterance
@@ -146,12 +162,27 @@ class SkillRegistry:
             m.name
             for m in found
             if isinstance(skill := self._skills[m.name], SlotSkill)
-            and not skill.accepts(utterance, language)
+            and not skill.accepts(utterance, language, topic)
         }
-        if not passed_over:
-            return found
         kept = [m for m in found if m.name not in passed_over]
-        return kept + [Match(name, 0.0) for name in passed_over]
+        kept += [Match(name, 0.0) for name in passed_over]
+        # "Can you see my dog?" sounds like "what can you see?", but names a
+        # thing: it asks whether the dog is there.
+        instead = _ASKS_ABOUT_A_THING.get(kept[0].name)
+        if instead in self._skills and tongue(language).asked_things(utterance):
+            top = kept[0]
+            kept = [Match(instead, top.score)] + [m for m in kept if m.name != instead]
+        return kept
+
+    def _ellipsis(self, utterance: str, ctx: SkillContext) -> Match | None:
+        """ "And the horse?" after "where is the dog?": a thing's name alone,
+        in a conversation, asks the last question again about that thing."""
+        topic = ctx.topic
+        if topic is None or topic.intent not in self._skills:
+            return None
+        if not tongue(ctx.language).asked_things(utterance):
+            return None
+        return Match(topic.intent, 0.0)
 
     def answer_with(self, name: str, ctx: SkillContext, utterance: str = "") -> Answer:
         """Let the skill called ``name`` answer directly, without matching.
@@ -163,7 +194,9 @@ class SkillRegistry:
 
     def respond(self, ctx: SkillContext, utterance: str) -> Answer:
         """Let the best-matching skill answer ``utterance``; else the fallback."""
-        found = self.match(utterance, ctx.language)
+        found = self.match(utterance, ctx.language, ctx.topic)
+        if found is None:
+            found = self._ellipsis(utterance, ctx)
         if found is None:
             return self._fallback.answer(ctx, utterance)
         answer = self._skills[found.name].answer(ctx, utterance)
@@ -197,14 +230,28 @@ def default_registry(
     threshold: float = DEFAULT_THRESHOLD,
     eyes: Eyes | None = None,
     max_words: int = DEFAULT_MAX_WORDS,
+    memory: VisualMemory | None = None,
 ) -> SkillRegistry:
     """The built-in skills; with ``eyes`` (the vision pipeline) also the follow-ups.
 
     ``max_words`` is the most words a short scene description has (the
-    config's ``vision.max_words``).
+    config's ``vision.max_words``); ``memory`` the visual memory the memory
+    questions answer from (None: switched off, and they say so).
     """
     looking: Sequence[Skill] = (
-        (MoreSkill(eyes), ReadSkill(eyes), CountSkill(eyes), FindSkill(eyes), ClearSkill(eyes))
+        (
+            MoreSkill(eyes),
+            ReadSkill(eyes),
+            CountSkill(eyes),
+            FindSkill(eyes),
+            ClearSkill(eyes),
+            ColourSkill(eyes),
+            SideSkill(eyes),
+            FarSkill(eyes),
+            WhoSkill(eyes),
+            MemorySkill(memory),
+            ForgetSkill(memory),
+        )
         if eyes is not None
         else ()
     )

@@ -79,6 +79,9 @@ class RecognizerSettings:
     """A Vosk model folder the user chose (``speech.vosk_model_dir``); None finds one."""
     models_root: Path | None = None
     """Where ``companion models fetch`` installs models; None is its default."""
+    understood: Callable[[str], bool] | None = None
+    """Whether free text already reaches a skill as it is (the skills' matcher);
+    a recogniser that snaps near misses to ``phrases`` leaves such text alone."""
 
 
 class Recognizer(Protocol):

@@ -70,7 +70,7 @@ from device.language import Language
 from device.speech.base import GrammarPhrases, RecognizerSettings, Transcript, normalise
 from device.speech.frontend import WebRtcCleaner
 from device.speech.models import default_models_root
-from device.speech.snap import PhraseSnapper
+from device.speech.snap import PhraseSnapper, Snap
 from device.speech.stream import BaseStream, KeptAudio
 from device.speech.whisper_weights import WhisperWeights, is_installed, model_dir, weights
 from hardware.ports import MIC_RATE, Pcm, Resource
@@ -137,6 +137,7 @@ def open_recognizer(settings: RecognizerSettings) -> WhisperRecognizer:
         snap_max_distance=decoding.snap_max_distance,
         no_repeat_ngram_size=decoding.no_repeat_ngram_size,
         noise_suppression=decoding.noise_suppression,
+        understood=settings.understood,
     )
 
 
@@ -162,9 +163,11 @@ class WhisperRecognizer(GrammarPhrases, Resource):
         noise_suppression: int = 0,
         threads: int | None = None,
         max_utterance_s: float = _MAX_WINDOW_S,
+        understood: Callable[[str], bool] | None = None,
     ) -> None:
         """``examples`` become Whisper's prompt (none: no prompt); a hypothesis
-        within ``snap_max_distance`` of a phrase is that phrase (0: exactly)."""
+        within ``snap_max_distance`` of a phrase is that phrase (0: exactly),
+        unless ``understood`` says the best hypothesis reaches a skill as it is."""
         if language != "en" and not weights.multilingual:
             raise ModelError(f"Whisper {weights.name} hears English only, not {language!r}")
         try:
@@ -202,6 +205,7 @@ class WhisperRecognizer(GrammarPhrases, Resource):
         self._oov = ()
         self._snapper = PhraseSnapper(self._phrases, language)
         self._snap_max = snap_max_distance
+        self._understood = understood
         self._no_repeat = no_repeat_ngram_size
         self._suppression = noise_suppression
         if noise_suppression:
@@ -290,12 +294,23 @@ class WhisperRecognizer(GrammarPhrases, Resource):
         )
         if result.no_speech_prob >= _NO_SPEECH:
             return Transcript.nothing(ENGINE)
-        if snap is not None and snap.distance <= self._snap_max:
+        if snap is not None and snap.distance <= self._snap_max and not self._keeps(texts[0], snap):
             return Transcript(snap.phrase, 1.0 - snap.distance, True, ENGINE)
         if not texts or not texts[0] or not self._free_form:
             return Transcript.nothing(ENGINE)
         # Each score is the hypothesis's log-probability per token.
         return Transcript(texts[0], float(min(1.0, math.exp(result.scores[0]))), False, ENGINE)
+
+    def _keeps(self, heard: str, snap: Snap) -> bool:
+        """Keep what Whisper wrote, rather than the near phrase, when the skills
+        understand it as it is: "what time does the train leave" is a question
+        about the time, though it is 0.4 from "where is the train please"."""
+        return (
+            snap.distance > 0
+            and bool(heard)
+            and self._understood is not None
+            and self._understood(heard)
+        )
 
 
 class _WhisperStream(BaseStream):

@@ -32,6 +32,7 @@ word, and these thresholds stay the fallback.
 from __future__ import annotations
 
 import typing
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -172,6 +173,92 @@ def dominant_colours(
 ) -> tuple[ColourShare, ...]:
     """At most ``limit`` named colours each covering ``min_share`` of ``frame``."""
     return _dominant(_colours_of(thumbnail(frame)), limit=limit, min_share=min_share)
+
+
+#: The side the frame is shrunk to before colours are measured in boxes.
+_BOX_THUMB_SIDE: Final = 240
+#: The middle of an object's box that its colour is measured in: a box also
+#: holds background at its edges and corners.
+_BOX_CORE: Final = 0.7
+#: How far around the box its surroundings reach, as a share of its size.
+_RING: Final = 0.3
+#: A colour must cover this share of the box's core to be named at all.
+_MIN_SHARE: Final = 0.04
+#: Added to both shares before their ratio is taken (see :func:`box_colours`).
+_EASE: Final = 0.02
+#: A second colour is named only if it covers this share of the core.
+_SECOND_COLOUR_SHARE: Final = 0.25
+
+
+def colours_in(frame: Frame, box: tuple[float, float, float, float]) -> tuple[ColourName, ...]:
+    """The colours of the thing in ``box`` (shares of the frame), most telling first."""
+    return box_colours(frame, [box])[0]
+
+
+def box_colours(
+    frame: Frame, boxes: Sequence[tuple[float, float, float, float]]
+) -> list[tuple[ColourName, ...]]:
+    """The colours of the thing in each box, most telling first (see below).
+
+    Figure against ground: a thin red bicycle in front of a grey wall has
+    more grey than red pixels in its box, but the grey is the wall's, which
+    is all around the box too.  Each colour is scored by how much it covers
+    of the box's core times how much likelier it is there than in a ring
+    around the box (``share * ln(share / share_around)``, each share eased by
+    :data:`_EASE` so a colour missing from the ring does not win by dividing
+    by nothing).  The best is named, and a second if it too stands out and
+    covers :data:`_SECOND_COLOUR_SHARE` of the core.  A thing the colour of
+    its surroundings (nothing stands out) takes the core's commonest colour.
+    """
+    names, (h, w) = _names_map(frame)
+    return [_colours_of_box(names, w, h, box) for box in boxes]
+
+
+def _colours_of_box(
+    names: npt.NDArray[np.intp], w: int, h: int, box: tuple[float, float, float, float]
+) -> tuple[ColourName, ...]:
+    x1, y1, x2, y2 = box
+    cx, cy, half_w, half_h = (x1 + x2) / 2, (y1 + y2) / 2, (x2 - x1) / 2, (y2 - y1) / 2
+    core = _region(names, w, h, cx, cy, half_w * _BOX_CORE, half_h * _BOX_CORE)
+    if core.size == 0:
+        return ()
+    inside = _shares(core)
+    outer = _region(names, w, h, cx, cy, half_w * (1 + _RING), half_h * (1 + _RING))
+    ring = _counts(outer) - _counts(_region(names, w, h, cx, cy, half_w, half_h))
+    around = ring / max(int(ring.sum()), 1)
+    stands_out = inside * np.log((inside + _EASE) / (around + _EASE))
+    ranked = sorted(
+        (i for i in range(len(COLOUR_NAMES)) if inside[i] >= _MIN_SHARE and stands_out[i] > 0),
+        key=lambda i: (-float(stands_out[i]), i),
+    )
+    if not ranked:  # nothing stands out: the thing is its surroundings' colour
+        return (COLOUR_NAMES[int(np.argmax(inside))],)
+    first, *rest = ranked
+    second = [i for i in rest[:1] if inside[i] >= _SECOND_COLOUR_SHARE]
+    return tuple(COLOUR_NAMES[i] for i in (first, *second))
+
+
+def _names_map(frame: Frame) -> tuple[npt.NDArray[np.intp], tuple[int, int]]:
+    small = thumbnail(frame, max_side=_BOX_THUMB_SIDE)
+    h, w = small.shape[:2]
+    return _classify(small).reshape(h, w), (h, w)
+
+
+def _region(
+    names: npt.NDArray[np.intp], w: int, h: int, cx: float, cy: float, hw: float, hh: float
+) -> npt.NDArray[np.intp]:
+    left, right = max(int((cx - hw) * w), 0), min(int(np.ceil((cx + hw) * w)), w)
+    top, bottom = max(int((cy - hh) * h), 0), min(int(np.ceil((cy + hh) * h)), h)
+    return names[top:bottom, left:right]
+
+
+def _counts(names: npt.NDArray[np.intp]) -> npt.NDArray[np.int64]:
+    return np.bincount(names.ravel(), minlength=len(COLOUR_NAMES)).astype(np.int64)
+
+
+def _shares(names: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
+    counts = _counts(names)
+    return counts / max(int(counts.sum()), 1)
 
 
 def colour_name(bgr: tuple[int, int, int]) -> ColourName:

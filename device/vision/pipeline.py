@@ -15,13 +15,13 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import cv2
 import numpy as np
 
-from device.vision.light import SceneLight, measure, thumbnail
+from device.vision.light import SceneLight, box_colours, measure, thumbnail
 from device.vision.types import Box, Detection, Face, TextLine
 from hardware.errors import CameraError
 from hardware.ports import Frame
@@ -72,7 +72,12 @@ class SceneReport:
 
         return {
             "objects": [
-                {"label": o.label, "score": round(o.score, 3), "box": box(o.box)}
+                {
+                    "label": o.label,
+                    "score": round(o.score, 3),
+                    "box": box(o.box),
+                    "colours": list(o.colours),
+                }
                 for o in self.objects
             ],
             "faces": [
@@ -103,7 +108,11 @@ class VisionPipeline:
         threads: int | None = None,
         read_text: bool = True,
         faces: bool = True,
+        on_look: Callable[[SceneReport, Frame], None] | None = None,
     ) -> None:
+        """``on_look`` is told of every finished look (the visual memory), on
+        the thread that looked, after the look's answer can go ahead."""
+        self._on_look = on_look
         self._threads = threads
         self._read_text = read_text
         self._find_faces = faces
@@ -162,6 +171,7 @@ class VisionPipeline:
         with self._lock:
             report = self._analyse(frame, self._read_text if read_text is None else read_text)
         self.last = report
+        self._told(report, frame)
         return report
 
     def prefetch(self, capture: Callable[[], Frame]) -> Callable[[], None]:
@@ -179,10 +189,13 @@ class VisionPipeline:
         self._pending = (time.monotonic(), done)
 
         def work() -> None:
+            looked: tuple[SceneReport, Frame] | None = None
             try:
                 frame = capture()
                 with self._lock:
-                    self._prefetched = (time.monotonic(), self._analyse(frame, self._read_text))
+                    report = self._analyse(frame, self._read_text)
+                    self._prefetched = (time.monotonic(), report)
+                looked = (report, frame)
             except CameraError as exc:
                 # Kept and raised by recent(): the camera failed when the
                 # wearer pressed, and the answer must say so.
@@ -191,8 +204,18 @@ class VisionPipeline:
                 log.warning("speculative look failed: %s", exc)
             finally:
                 done.set()
+            if looked is not None:  # after done: the answer does not wait for this
+                self._told(*looked)
 
         return work
+
+    def _told(self, report: SceneReport, frame: Frame) -> None:
+        if self._on_look is None:
+            return
+        try:
+            self._on_look(report, frame)
+        except Exception as exc:  # remembering must never break seeing
+            log.warning("a look's observer failed: %s", exc)
 
     def recent(self, *, max_age: float = 10.0) -> SceneReport | None:
         """The speculative look's report, if one was started within ``max_age`` s.
@@ -228,6 +251,12 @@ class VisionPipeline:
         t = time.perf_counter()
         objects = tuple(self._objects(frame))
         timings["objects"] = _ms(t)
+        # Colours now, while the frame is here: "what colour is the car?" is
+        # asked of the look, which keeps no image.
+        t = time.perf_counter()
+        colours = box_colours(frame, [o.box for o in objects]) if objects else []
+        objects = tuple(replace(o, colours=c) for o, c in zip(objects, colours, strict=True))
+        timings["colours"] = _ms(t)
         # Faces only where the detector saw a person: it is the check that
         # keeps BlazeFace's animal heads out, and it costs nothing otherwise.
         people = [o.box for o in objects if o.label == "person"]

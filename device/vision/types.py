@@ -8,6 +8,10 @@ composer never needs the frame size.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from device.vision.light import ColourName
 
 Box = tuple[float, float, float, float]
 
@@ -19,6 +23,9 @@ class Detection:
     label: str
     score: float
     box: Box
+    colours: tuple[ColourName, ...] = ()
+    """Its main colours, most first, as measured in its box by the pipeline
+    (``device.vision.light.colours_in``); ``()`` until measured."""
 
 
 @dataclass(frozen=True, slots=True)

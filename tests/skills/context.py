@@ -7,6 +7,7 @@ from datetime import datetime
 
 import numpy as np
 
+from device.dialogue import Topic
 from device.language import Language
 from device.skills.base import Answer
 from hardware.errors import CameraError
@@ -26,6 +27,7 @@ class Context:
     last_answer: Answer | None = None
     clock: datetime = datetime(2024, 5, 17, 10, 40)
     frame: Frame | None = None
+    topic: Topic | None = None
 
     def now(self) -> datetime:
         return self.clock

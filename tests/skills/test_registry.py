@@ -38,6 +38,12 @@ def test_default_registry_has_the_built_in_skills(registry: SkillRegistry) -> No
         "count",
         "find",
         "clear",
+        "colour",
+        "side",
+        "far",
+        "who",
+        "memory",
+        "forget",
     }
     assert registry.fallback.name == "fallback"
     assert registry.get("fallback") is registry.fallback
