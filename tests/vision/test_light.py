@@ -13,7 +13,9 @@ from device.vision.light import (
     COLOUR_NAMES,
     THUMB_SIDE,
     ColourName,
+    box_colours,
     colour_name,
+    colours_in,
     dominant_colours,
     is_too_dark,
     measure,
@@ -233,3 +235,44 @@ def test_a_real_photo_darkened_becomes_too_dark() -> None:
     assert not is_too_dark(photo)
     night = (photo.astype(np.uint16) * 2 // 50).astype(np.uint8)  # about 1/25 of the light
     assert is_too_dark(night)
+
+
+# --- the colour of one thing, in its box ----------------------------------------
+
+BOX = (0.3, 0.3, 0.7, 0.7)
+
+
+def _wall(bgr: tuple[int, int, int]) -> np.ndarray:
+    return np.full((240, 320, 3), bgr, dtype=np.uint8)
+
+
+def test_a_thin_coloured_thing_against_its_background_is_its_own_colour() -> None:
+    """A bicycle's thin red frame in front of a grey wall: more grey than red in
+    its box, but the grey is the wall's."""
+    frame = _wall((128, 128, 128))
+    x1, y1, x2 = 96, 72, 224  # BOX in pixels (it ends at row 168)
+    for offset in range(0, 96, 12):  # thin red bars across the box
+        frame[y1 + offset // 2 : y1 + offset // 2 + 3, x1:x2] = (30, 30, 200)
+    assert colours_in(frame, BOX)[0] == "red"
+
+
+def test_a_white_horse_on_green_grass_is_white() -> None:
+    frame = _wall((40, 160, 40))
+    frame[80:160, 110:210] = (235, 235, 235)
+    assert colours_in(frame, BOX) == ("white",)
+
+
+def test_a_thing_the_colour_of_its_surroundings_takes_that_colour() -> None:
+    assert colours_in(_wall((128, 128, 128)), BOX) == ("grey",)
+
+
+def test_two_colours_are_named_when_both_stand_out() -> None:
+    frame = _wall((40, 160, 40))
+    frame[72:120, 96:224] = (200, 60, 20)  # blue top
+    frame[120:168, 96:224] = (10, 10, 10)  # black bottom
+    assert set(colours_in(frame, BOX)) == {"blue", "black"}
+
+
+def test_boxes_at_the_edge_of_the_frame_are_measured() -> None:
+    frame = _wall((30, 30, 200))
+    assert box_colours(frame, [(0.0, 0.0, 0.2, 0.2), (0.9, 0.9, 1.0, 1.0)]) == [("red",), ("red",)]
