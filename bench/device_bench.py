@@ -1,11 +1,14 @@
 """Benchmark the device loop: prints the figures the README reports.
 
     .venv/bin/python bench/device_bench.py [--runs 10] [--idle-seconds 10] [--skip-demo]
+                                           [--scene-questions]
 
 * ``release_to_first_audio`` for "what time is it" in English: the median of
   ``--runs`` turns on the fake device with the *paced* microphone (audio
   arrives in real time, as from a person), measured from the button release
   to the first sample of the spoken answer reaching the earpiece queue.
+* the same for scene questions ("is there a dog?", "what colour is the
+  truck?", "who is there?") beside "what do you see", in the same run;
 * CPU while idle, waiting for a press: process CPU time over wall time.
 * Peak RSS of ``companion demo`` in English, on the Zero profile, and in
   Korean (a child process each; ru_maxrss).
@@ -80,10 +83,24 @@ def _print_spans(title: str, spans: dict[str, list[float]]) -> None:
     print(f"  heard right: {sum(spans['heard']):.0f} of {len(spans['heard'])}")
 
 
+#: Scene questions (issue 9), timed beside "what do you see" (target: at most 1.2x).
+SCENE_QUESTIONS = ("Is there a dog?", "What colour is the truck?", "Who is there?")
+
+
+def bench_scene_questions(runs: int) -> None:
+    """Release to first audio of scene questions and "what do you see", in one run."""
+    for question in ("What do you see?", *SCENE_QUESTIONS):
+        _print_spans(
+            f"{question!r}, en, paced mic, speculative look on press, {runs} runs:",
+            _median_turns(question, runs),
+        )
+
+
 def bench_latency(runs: int, idle_s: float) -> None:
     _print_spans(
         f"'what time is it', en, paced mic, {runs} runs:", _median_turns("What time is it?", runs)
     )
+    bench_scene_questions(runs)
     for speculate in (False, True):
         _print_spans(
             f"'what do you see', en, paced mic, speculative look on press "
@@ -147,9 +164,15 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--idle-seconds", type=float, default=10.0)
     ap.add_argument("--skip-demo", action="store_true")
+    ap.add_argument(
+        "--scene-questions", action="store_true", help="only the scene questions beside 'see'"
+    )
     args = ap.parse_args()
     limit_malloc_arenas()  # as `companion` does, before any thread starts
     print(f"machine: {machine()}")
+    if args.scene_questions:
+        bench_scene_questions(args.runs)
+        return
     bench_latency(args.runs, args.idle_seconds)
     if not args.skip_demo:
         zero = Path(__file__).parents[1] / "device" / "profiles" / "pi-zero-2w.toml"

@@ -76,6 +76,7 @@ def record_to_json(rec: TurnRecord, answer_wav: Path | None) -> dict[str, Any]:
     return {
         "heard": rec.heard,
         "intent": rec.intent,
+        "slots": rec.details.get("slots", {}),
         "answer": rec.answer,
         "outcome": rec.outcome,
         "is_error": rec.is_error,

@@ -36,6 +36,9 @@ QUESTIONS: dict[Language, dict[str, str]] = {
         "repeat": "Say that again.",
         "more": "Tell me more.",
         "unknown": "The weather is lovely in Paris today.",
+        "find": "Is there a truck?",
+        "colour": "What colour is it?",
+        "memory": "When did you last see a dog?",
     },
     "ko": {
         "time": "지금 몇 시야?",
@@ -48,6 +51,9 @@ QUESTIONS: dict[Language, dict[str, str]] = {
         # wordings gets through espeak-ng's voice and the small Vosk model.
         "more": "이거 읽어 줘",
         "unknown": "오늘 파리 날씨가 정말 좋네요",
+        "find": "트럭 있어?",
+        "colour": "그거 무슨 색이야?",
+        "memory": "개 언제 봤어?",
     },
 }
 
@@ -127,6 +133,11 @@ def run_demo(cfg: Config, *, out_dir: Path) -> int:
             ),
             Scene(
                 "hold to talk", QUESTIONS[lang]["see"], lambda: [hold_and_speak(device, q["see"])]
+            ),
+            Scene(
+                "a question, a follow-up, and what it remembers",
+                " … ".join(QUESTIONS[lang][k] for k in ("find", "colour", "memory")),
+                lambda: [hold_and_speak(device, q[k]) for k in ("find", "colour", "memory")],
             ),
             Scene(
                 "hold to talk",

@@ -77,8 +77,9 @@ class MemorySkill:
                 details={"asked": list(asked), "seen": False, "claimed": []},
             )
         look, thing = hit
-        seen_at = datetime.fromtimestamp(look.at)
-        text = words.last_seen(thing.label, words.when(seen_at, ctx.now()), thing.side)
+        now = ctx.now()
+        seen_at = datetime.fromtimestamp(look.at, tz=now.tzinfo)  # as aware as the clock is
+        text = words.last_seen(thing.label, words.when(seen_at, now), thing.side)
         return Answer(
             text=text,
             intent=self.name,

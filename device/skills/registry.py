@@ -200,8 +200,23 @@ class SkillRegistry:
         if found is None:
             return self._fallback.answer(ctx, utterance)
         answer = self._skills[found.name].answer(ctx, utterance)
-        # The score goes along for ``--json`` and for tuning the threshold.
-        return replace(answer, details={**answer.details, "match_score": round(found.score, 3)})
+        # The score and the slots go along for ``--json`` and for tuning the threshold.
+        extra = {"match_score": round(found.score, 3), "slots": slots(utterance, ctx.language)}
+        return replace(answer, details={**answer.details, **extra})
+
+
+def slots(utterance: str, language: Language) -> dict[str, object]:
+    """What a request names, for ``--json``: the things (COCO classes), the
+    side and the period, each only if it names one."""
+    words = tongue(language)
+    found: dict[str, object] = {}
+    if things := words.asked_things(utterance):
+        found["things"] = list(things)
+    if side := words.asked_side(utterance):
+        found["side"] = side
+    if period := words.asked_period(utterance):
+        found["period"] = period
+    return found
 
 
 def _intent_of(skill: Skill) -> Intent:
@@ -268,4 +283,4 @@ def default_registry(
     return SkillRegistry(skills, fallback=FallbackSkill(), threshold=threshold)
 
 
-__all__ = ["KeywordSkill", "SkillRegistry", "SlotSkill", "default_registry"]
+__all__ = ["KeywordSkill", "SkillRegistry", "SlotSkill", "default_registry", "slots"]

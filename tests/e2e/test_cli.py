@@ -65,11 +65,34 @@ def test_ask_json_has_the_promised_fields(
     result = json.loads(out)
     assert result["heard"] == "what time is it"
     assert result["intent"] == "time"
+    assert result["slots"] == {}  # the time names no thing
     assert result["answer"]
     assert result["answer_wav"] == str(out_wav)
     assert result["timings_ms"]["release_to_first_audio"] > 0
     with wave.open(str(out_wav)) as w:
         assert w.getnframes() > w.getframerate() // 2  # at least half a second of answer
+
+
+def test_ask_json_reports_the_slots_of_a_scene_question(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    asked = tmp_path / "horse.wav"
+    assert run(capsys, "say", "Is there a horse on my right?", "--out", str(asked))[0] == 0
+    code, out, err = run(
+        capsys,
+        "ask",
+        "--camera",
+        str(SCENES / "person.jpg"),
+        "--question",
+        str(asked),
+        "--json",
+        "--unpaced",
+    )
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["intent"] == "find", result["heard"]
+    assert result["slots"] == {"things": ["horse"], "side": "right"}
+    assert result["details"]["found"] is True
 
 
 def test_listen_transcribes(capsys: pytest.CaptureFixture[str], question: Path) -> None:

@@ -13,7 +13,7 @@ from device.assistant import Device, Engines
 from device.states import Phase
 from hardware.ports import MIC_RATE
 
-from .conftest import DeviceFactory, Say
+from .conftest import DeviceFactory, Say, fixed_clock
 
 
 def _free_form(engines: Engines, audio: np.ndarray) -> str:
@@ -229,3 +229,23 @@ def test_closing_mid_turn_joins_every_worker(
     # Joined, not abandoned: the engines can be closed after this safely.
     # (Earlier tests' devices were closed by the fixture, so none is left.)
     assert _worker_threads() == [], _worker_threads()
+
+
+def test_a_follow_up_and_a_memory_question_in_one_conversation(
+    say: Say, engines_en: Engines, make_device: DeviceFactory
+) -> None:
+    """The loop keeps the topic between turns, and every look is remembered."""
+    from device.memory import VisualMemory
+    from device.skills.registry import default_registry
+    from device.vision.pipeline import VisionPipeline
+
+    memory = VisualMemory(None, clock=lambda: fixed_clock().timestamp())  # the device's clock
+    eyes = VisionPipeline(on_look=memory.remember)
+    device = make_device(engines_en, eyes=eyes, registry=default_registry(eyes=eyes, memory=memory))
+    found = hold_and_speak(device, say("en", "Is there a truck?"))
+    assert found.intent == "find" and "truck" in found.answer, found.answer
+    colour = hold_and_speak(device, say("en", "What colour is it?"))
+    assert colour.intent == "colour" and colour.answer.startswith("The truck is"), colour.answer
+    remembered = hold_and_speak(device, say("en", "When did you last see a dog?"))
+    assert remembered.intent == "memory", remembered.heard
+    assert remembered.answer.startswith("I last saw a dog"), remembered.answer
