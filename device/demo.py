@@ -51,9 +51,12 @@ QUESTIONS: dict[Language, dict[str, str]] = {
         # wordings gets through espeak-ng's voice and the small Vosk model.
         "more": "이거 읽어 줘",
         "unknown": "오늘 파리 날씨가 정말 좋네요",
-        "find": "트럭 있어?",
+        # Of the wordings tried, these get through espeak-ng's voice and
+        # Whisper base ("트럭 있어" was heard as "배 있어", "개 언제 봤어" as
+        # "감사합니다 와소"): Korean hearing is the weak part (README).
+        "find": "자동차 보여?",
         "colour": "그거 무슨 색이야?",
-        "memory": "개 언제 봤어?",
+        "memory": "자동차 언제 봤어?",
     },
 }
 

@@ -23,8 +23,8 @@ from device.vision.light import ColourName, LightWord
 
 MESSAGES: Final = Messages(
     fallback="Sorry, I didn't catch that.",
-    help="You can ask me what time it is or what I see. "
-    "You can also say repeat, louder, quieter or stop.",
+    help="You can ask me what time it is or what I see, whether something is there, "
+    "its colour, and what I saw before. You can also say repeat, louder, quieter or stop.",
     nothing_said_yet="I haven't said anything yet.",
     louder="Louder.",
     loudest="That's as loud as I go.",

@@ -25,7 +25,10 @@ from device.vision.light import ColourName, LightWord
 
 MESSAGES: Final = Messages(
     fallback="죄송해요, 잘 못 알아들었어요.",
-    help="몇 시인지, 앞에 뭐가 보이는지 물어보세요. 다시, 크게, 작게, 그만이라고 말할 수도 있어요.",
+    help=(
+        "몇 시인지, 앞에 뭐가 보이는지, 무엇이 있는지, 무슨 색인지, 전에 뭘 봤는지 물어보세요. "
+        "다시, 크게, 작게, 그만이라고 말할 수도 있어요."
+    ),
     nothing_said_yet="아직 아무 말도 안 했어요.",
     louder="소리를 키울게요.",
     loudest="이미 가장 큰 소리예요.",

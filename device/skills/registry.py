@@ -34,6 +34,7 @@ from device.skills.scene_questions import (
     SideSkill,
     WhoSkill,
 )
+from device.skills.textsim import STOP_WORDS, normalise
 
 
 @runtime_checkable
@@ -180,9 +181,16 @@ class SkillRegistry:
         topic = ctx.topic
         if topic is None or topic.intent not in self._skills:
             return None
-        if not tongue(ctx.language).asked_things(utterance):
+        words = tongue(ctx.language)
+        if not words.asked_things(utterance):
             return None
-        return Match(topic.intent, 0.0)
+        # The name and little else: a long garble that holds a name is not "and the X?".
+        others = [
+            w
+            for w in normalise(words.slotted(utterance), ctx.language).split()
+            if w != words.slot_word and w not in STOP_WORDS[ctx.language]
+        ]
+        return Match(topic.intent, 0.0) if len(others) <= 1 else None
 
     def answer_with(self, name: str, ctx: SkillContext, utterance: str = "") -> Answer:
         """Let the skill called ``name`` answer directly, without matching.
