@@ -29,7 +29,6 @@ import logging
 import os
 import stat
 import sys
-import tempfile
 import threading
 import time
 import typing
@@ -41,6 +40,7 @@ from typing import Final
 
 import cv2
 
+from device.atomic import replace_file
 from device.vision.grouping import Nearness, Side, nearness, side_of
 from device.vision.pipeline import SceneReport
 from hardware.ports import Frame
@@ -284,18 +284,7 @@ class VisualMemory:
         """Replace the log with ``looks``, atomically (see the module docstring)."""
         assert self.directory is not None
         data = "".join(look.to_line() for look in looks).encode()
-        fd, tmp = tempfile.mkstemp(prefix=_TEMP_PREFIX, dir=self.directory)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, self._path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-        _sync_directory(self.directory)
+        replace_file(self._path, data, prefix=_TEMP_PREFIX)
         self._looks = list(looks)
         self._bytes = len(data)
 
@@ -314,20 +303,7 @@ class VisualMemory:
         ok, jpeg = cv2.imencode(".jpg", small, [cv2.IMWRITE_JPEG_QUALITY, 80])
         if not ok:
             return
-        fd, tmp = tempfile.mkstemp(prefix=_TEMP_PREFIX, dir=images)
-        with os.fdopen(fd, "wb") as f:
-            f.write(jpeg.tobytes())
-        os.replace(tmp, images / f"{int(at * 1000)}.jpg")
+        replace_file(images / f"{int(at * 1000)}.jpg", jpeg.tobytes(), prefix=_TEMP_PREFIX)
         kept = sorted(images.glob("*.jpg"))
         for old in kept[: max(0, len(kept) - MAX_IMAGES)]:
             old.unlink()
-
-
-def _sync_directory(directory: Path) -> None:
-    """Make a rename in ``directory`` survive a power cut."""
-    with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)

@@ -49,6 +49,15 @@ def name_in(g: Group, asked: Sequence[str]) -> str:
     return next((a for a in asked if a in _named(g)), g.label)
 
 
+def not_seen(intent: str, ctx: SkillContext, asked: Sequence[str]) -> Answer:
+    """ "I don't see any dogs.": the asked thing is not in the look (and stays the topic)."""
+    return Answer(
+        text=tongue(ctx.language).count(asked[0], 0),
+        intent=intent,
+        details={"asked": list(asked), "about": list(asked), "found": False, "claimed": []},
+    )
+
+
 def found_groups(
     looked: SceneReport, asked: Sequence[str], side: Side | None = None
 ) -> list[Group]:
@@ -161,11 +170,7 @@ class ColourSkill:
             return Answer(text=text, intent=self.name, details={"found": None, "claimed": []})
         found = found_groups(looked, asked)
         if not found:
-            return Answer(
-                text=words.count(asked[0], 0),
-                intent=self.name,
-                details={"asked": list(asked), "about": list(asked), "found": False, "claimed": []},
-            )
+            return not_seen(self.name, ctx, asked)
         first = found[0]
         thing = first.nearest
         colours = list(thing.colours)
@@ -252,11 +257,7 @@ class FarSkill:
             return looked
         found = found_groups(looked, asked)
         if not found:
-            return Answer(
-                text=words.count(asked[0], 0),
-                intent=self.name,
-                details={"asked": list(asked), "about": list(asked), "found": False, "claimed": []},
-            )
+            return not_seen(self.name, ctx, asked)
         thing = found[0].nearest
         label = name_in(found[0], asked)
         near = nearness(thing.box)
