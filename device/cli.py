@@ -175,18 +175,25 @@ def cmd_run(args: argparse.Namespace) -> int:
     profile = board_profile()
     if profile is not None:
         log.info("a small board: %s is the base of the settings", profile.name)
+    defaults = _config(args, base=load_config(None, base=profile))
     try:
         cfg = _config(args, profile=profile)
     except ConfigError as exc:
         # A device in a pocket cannot show this line: it runs on the defaults
         # and says what is wrong instead of refusing to start.
         log.error("%s; running on the default settings", exc)
-        cfg = _config(args, base=load_config(None, base=profile))
+        cfg = defaults
         problem = config_problem_speech(str(exc), str(_config_file(args)))
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    run_device(cfg, stop=stop, config_problem=problem)
+    run_device(
+        cfg,
+        stop=stop,
+        config_problem=problem,
+        defaults=defaults,
+        config_path=str(_config_file(args)),
+    )
     return 0
 
 

@@ -14,6 +14,7 @@ import ast
 import dataclasses
 import difflib
 import inspect
+import stat
 import sys
 import tomllib
 import typing
@@ -192,6 +193,12 @@ class Config:
     memory: MemoryConfig = field(default_factory=MemoryConfig)
     fake: FakeConfig = field(default_factory=FakeConfig)
 
+    def __post_init__(self) -> None:
+        if self.button.pin == self.led.pin:
+            raise ConfigError(
+                f"button.pin and led.pin are both GPIO {self.button.pin}: they need a pin each"
+            )
+
     def with_overrides(self, **sections: dict[str, Any]) -> Config:
         """A copy with some fields replaced, validated like the file (for the CLI)."""
         merged = {name: dataclasses.asdict(getattr(self, name)) for name in _sections()}
@@ -257,11 +264,24 @@ def _build(data: dict[str, Any], *, source: str) -> Config:
             built[name] = cls(**values)
         except ConfigError as exc:
             raise ConfigError(f"{source}: {exc}") from None
-    return Config(**built)  # type: ignore[arg-type]
+    try:
+        return Config(**built)  # type: ignore[arg-type]
+    except ConfigError as exc:  # a rule across sections (two uses of one pin)
+        raise ConfigError(f"{source}: {exc}") from None
+
+
+#: A config file is a few KB; anything this big is not one (and reading it
+#: whole would cost the memory a small board does not have).
+MAX_CONFIG_BYTES = 1_000_000
 
 
 def _read_toml(p: Path) -> dict[str, Any]:
     try:
+        st = p.stat()
+        if not stat.S_ISREG(st.st_mode):
+            raise ConfigError(f"{p}: not a regular file")  # a FIFO would hang the start
+        if st.st_size > MAX_CONFIG_BYTES:
+            raise ConfigError(f"{p}: {st.st_size} bytes is too big for a config file")
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(f"{p}: no such config file") from None
@@ -271,6 +291,10 @@ def _read_toml(p: Path) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{p}: not valid TOML ({exc})") from None
+    except ValueError as exc:  # an integer of more digits than Python converts
+        raise ConfigError(f"{p}: a value is out of reach ({exc})") from None
+    except RecursionError:
+        raise ConfigError(f"{p}: tables or arrays are nested too deeply") from None
 
 
 def load_config(path: str | Path | None = None, *, base: str | Path | None = None) -> Config:

@@ -26,6 +26,7 @@ from device.errors import CompanionError
 from device.saved_settings import StateStore, state_directory
 from device.service import Notifier, Watchdog
 from device.turns import TurnRecord
+from hardware.errors import HardwareError
 
 log = logging.getLogger("companion")
 
@@ -63,13 +64,34 @@ def _ask_scripted(device: Device, questions: tuple[str, ...], *, announced: bool
         log.error("scripted questions stopped: %s", exc)
 
 
-def run_device(cfg: Config, *, stop: threading.Event, config_problem: str | None = None) -> None:
-    """Run until ``stop`` is set; ``config_problem`` is spoken once at start."""
+def run_device(
+    cfg: Config,
+    *,
+    stop: threading.Event,
+    config_problem: str | None = None,
+    defaults: Config | None = None,
+    config_path: str = "companion.toml",
+) -> None:
+    """Run until ``stop`` is set; ``config_problem`` is spoken once at start.
+
+    If the device cannot open with ``cfg`` but can with ``defaults`` (the
+    user's file names a model that is not there, or a pin the board refuses),
+    the file is the mistake: the device runs on the defaults and says why,
+    as it does for a file that does not parse.
+    """
     notifier = Notifier()
     directory = state_directory()
     store = StateStore(directory) if directory is not None else None
-    # On a real device a missing camera must not keep it from talking.
-    device = open_device(cfg, camera_required=False, store=store)
+    try:
+        # On a real device a missing camera must not keep it from talking.
+        device = open_device(cfg, camera_required=False, store=store)
+    except (CompanionError, HardwareError) as exc:
+        if defaults is None or defaults == cfg:
+            raise
+        log.error("%s; running on the default settings", exc)
+        config_problem = config_problem_speech(str(exc), config_path)
+        cfg = defaults
+        device = open_device(cfg, camera_required=False, store=store)
     device.runtime.on_turn = lambda rec: log.info("%s", turn_summary(rec))
     with device:
         status = f"ready: {device.hardware.kind} hardware, language {cfg.device.language}"

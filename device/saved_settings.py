@@ -20,6 +20,7 @@ import contextlib
 import json
 import logging
 import os
+import stat
 import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -29,6 +30,10 @@ from device.atomic import replace_file
 log = logging.getLogger(__name__)
 
 STATE_FILE = "state.json"
+#: The temporaries of atomic saves (``device.atomic``); one left behind was cut short.
+TEMP_PREFIX = ".state-"
+#: The state is a few bytes; a file this big is not one.
+MAX_STATE_BYTES = 65_536
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,16 @@ class StateStore:
         self._writer: threading.Thread | None = None
 
     def load(self) -> SavedState:
+        """The saved state; defaults if there is none, or if what is there is
+        not a small, whole state file (that is set aside, not trusted).  Left-over
+        temporaries of writes that were killed are removed first."""
+        self._remove_stale_temporaries()
         try:
+            st = os.lstat(self.path)
+            if not stat.S_ISREG(st.st_mode):  # reading a FIFO would hang the start
+                raise ValueError("it is not a regular file")
+            if st.st_size > MAX_STATE_BYTES:
+                raise ValueError(f"{st.st_size} bytes is too big for the state")
             data = json.loads(self.path.read_text(encoding="utf-8"))
             volume = data.get("volume")
             if volume is not None and not (isinstance(volume, int | float) and 0 < volume <= 1):
@@ -68,12 +82,19 @@ class StateStore:
             return SavedState(volume=None if volume is None else float(volume))
         except FileNotFoundError:
             return SavedState()
-        except (OSError, ValueError, AttributeError) as exc:
-            # ValueError covers bad JSON and bad UTF-8; AttributeError a non-object.
+        except (OSError, ValueError, AttributeError, RecursionError) as exc:
+            # ValueError covers bad JSON and bad UTF-8; AttributeError a non-object;
+            # RecursionError JSON nested thousands deep.
             log.warning("%s is unreadable (%s); setting it aside, using defaults", self.path, exc)
             with contextlib.suppress(OSError):
                 self.path.replace(self.path.with_name(STATE_FILE + ".corrupt"))
             return SavedState()
+
+    def _remove_stale_temporaries(self) -> None:
+        for stale in self.directory.glob(TEMP_PREFIX + "*"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+                log.info("removed %s, left by a write that was cut short", stale)
 
     def save(self, state: SavedState) -> None:
         """Replace the state file atomically; a failure is logged, never raised.
@@ -92,7 +113,7 @@ class StateStore:
 
     def _write(self, payload: bytes) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
-        replace_file(self.path, payload, prefix=".state-")
+        replace_file(self.path, payload, prefix=TEMP_PREFIX)
 
     def save_in_background(self, state: SavedState) -> None:
         """Save without holding up the caller (an fsync on an SD card can take tens of ms).

@@ -66,6 +66,10 @@ def test_partial_file_keeps_other_defaults(tmp_path: Path) -> None:
         ("[audio]\nvolume = 3\n", "audio.volume = 3.0 is out of range"),
         ("device = 3\n", "[device] must be a table"),
         ("[device\n", "not valid TOML"),
+        # Fault injection (issue 12): these were tracebacks, not one line.
+        ("[button]\npin = " + "9" * 5000 + "\n", "a value is out of reach"),
+        ("x = " + "[" * 5000 + "]" * 5000 + "\n", "nested too deeply"),
+        ("[button]\npin = 22\n[led]\npin = 22\n", "button.pin and led.pin are both GPIO 22"),
     ],
 )
 def test_bad_files_fail_with_one_clear_line(tmp_path: Path, text: str, message: str) -> None:
@@ -73,6 +77,18 @@ def test_bad_files_fail_with_one_clear_line(tmp_path: Path, text: str, message: 
         load_config(write(tmp_path, text))
     assert message in str(info.value)
     assert "\n" not in str(info.value)
+
+
+def test_something_that_is_not_a_file_is_refused_not_read(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "companion.toml"
+    os.mkfifo(fifo)  # reading it would block the start for ever
+    with pytest.raises(ConfigError, match="not a regular file"):
+        load_config(fifo)
+    big = write(tmp_path, "# " + "x" * 2_000_000 + "\n")
+    with pytest.raises(ConfigError, match="too big"):
+        load_config(big)
 
 
 def test_missing_file(tmp_path: Path) -> None:

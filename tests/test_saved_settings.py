@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -28,6 +30,34 @@ def test_a_torn_or_foreign_file_is_set_aside_not_trusted(tmp_path: Path) -> None
     for bad in ('{"volume": 7}', '["volume"]', '{"volume": "loud"}', "\xff"):
         (tmp_path / STATE_FILE).write_text(bad, encoding="latin-1")
         assert StateStore(tmp_path).load() == SavedState(), bad
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda p: p.write_text("[" * 100_000 + "]" * 100_000),  # RecursionError in json
+        lambda p: os.mkfifo(p),  # reading would hang the start, and SIGTERM with it
+        lambda p: p.mkdir(),
+        lambda p: p.write_text('{"volume": 0.5, "pad": "' + "x" * 100_000 + '"}'),
+    ],
+    ids=["nested", "fifo", "directory", "huge"],
+)
+def test_anything_but_a_small_state_file_is_set_aside(
+    tmp_path: Path, make: Callable[[Path], object]
+) -> None:
+    make(tmp_path / STATE_FILE)
+    assert StateStore(tmp_path).load() == SavedState()
+    assert (tmp_path / (STATE_FILE + ".corrupt")).exists()
+    store = StateStore(tmp_path)
+    store.save(SavedState(volume=0.7))  # and the next save is a plain file again
+    assert StateStore(tmp_path).load() == SavedState(volume=0.7)
+
+
+def test_temporaries_of_cut_writes_are_removed_at_start(tmp_path: Path) -> None:
+    for n in range(27):  # what 50 kills left before
+        (tmp_path / f".state-{n}abc").write_text('{"volume": 0.')
+    StateStore(tmp_path).load()
+    assert not list(tmp_path.glob(".state-*"))
 
 
 def test_background_saves_land_in_order(tmp_path: Path) -> None:

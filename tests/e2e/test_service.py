@@ -204,3 +204,18 @@ def test_an_absent_config_file_is_not_an_error(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert any("not found: using the default settings" in line for line in lines), lines
     assert not any("ERROR" in line for line in lines), lines
+
+
+def test_a_config_naming_a_missing_model_falls_back_to_the_defaults(tmp_path: Path) -> None:
+    """It parses, but the device cannot open with it: still the file's mistake (issue 12)."""
+    missing = tmp_path / "no-such-model"
+    env = _device_env(
+        tmp_path, f'[speech]\nvosk_model_dir = "{missing}"\n[vision]\nwarm_up = false\n'
+    )
+    env["COMPANION_HARDWARE"] = "fake"
+    done, lines = _run_until(env, "turn 1 error")
+    assert done.returncode == 0, done.stderr
+    assert any("running on the default settings" in line for line in lines), lines
+    said = next(line for line in lines if "announced:" in line)
+    assert "mistake in companion.toml" in said and "no-such-model" in said, said
+    assert not any("Traceback" in line for line in lines), lines
