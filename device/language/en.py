@@ -44,6 +44,7 @@ MESSAGES: Final = Messages(
         "I don't see anything close ahead. I only know people, vehicles, animals "
         "and common objects, so watch for steps and holes."
     ),
+    no_faces="I can't read faces right now.",
     not_clear="No. {what}",
     which_thing="Which thing do you mean? Ask me about one first, like: is there a car?",
     memory_off="My memory of what I see is switched off.",

@@ -72,6 +72,9 @@ def describe(
         # so it only explains an empty result, before what can still be told.
         return _whole(((t.messages.blurred,) if report.blurred else ()) + light)
     sentences = found.sentences + light
+    if report.faces_failed:  # short, once; the detail is in the log
+        said = f"{found.text} {t.messages.no_faces}"
+        return Description(said, " ".join((*sentences, t.messages.no_faces)), sentences)
     return Description(found.text, " ".join(sentences), sentences)
 
 

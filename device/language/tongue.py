@@ -65,6 +65,8 @@ class Messages:
     """``{text}``: every line read, joined by ". "."""
     clear_ahead: str
     """"Is the way ahead clear?" with nothing known close ahead (says what it can't know)."""
+    no_faces: str
+    """After a look whose face models failed (logged in full): faces are off."""
     not_clear: str
     """``{what}``: the sentence about the nearest thing in the way (``Tongue.group``)."""
     which_thing: str

@@ -21,6 +21,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from device.errors import ModelError
 from device.vision.light import SceneLight, box_colours, measure, thumbnail
 from device.vision.types import Box, Detection, Face, TextLine
 from hardware.errors import CameraError
@@ -55,6 +56,8 @@ class SceneReport:
     """Variance of the Laplacian (see :func:`blur_score`); higher is sharper."""
     timings_ms: dict[str, float] = field(default_factory=dict)
     """Milliseconds per stage, and their ``total``."""
+    faces_failed: bool = False
+    """The face models failed in this look (and are off from now on)."""
 
     @property
     def too_dark(self) -> bool:
@@ -261,16 +264,26 @@ class VisionPipeline:
         # keeps BlazeFace's animal heads out, and it costs nothing otherwise.
         people = [o.box for o in objects if o.label == "person"]
         faces: tuple[Face, ...] = ()
+        faces_failed = False
         if self._find_faces and people:
             t = time.perf_counter()
-            faces = tuple(self._face(frame, people))
+            try:
+                faces = tuple(self._face(frame, people))
+            except ModelError as exc:
+                # A face model altered or lost since the start: the rest of the
+                # look still stands.  Said once, logged in full, then faces are off.
+                log.error("faces are off until a restart: %s", exc)
+                self._find_faces = False
+                faces_failed = True
             timings["faces"] = _ms(t)
         texts: tuple[TextLine, ...] = ()
         if read_text:
             t = time.perf_counter()
             texts = tuple(self._text(frame))
             timings["text"] = _ms(t)
-        return SceneReport(light, objects, faces, texts, blur, _with_total(timings))
+        return SceneReport(
+            light, objects, faces, texts, blur, _with_total(timings), faces_failed=faces_failed
+        )
 
 
 def _ms(since: float) -> float:

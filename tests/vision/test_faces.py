@@ -281,3 +281,32 @@ def test_blank_tiny_and_huge_frames(finder: FaceFinder) -> None:
     huge = cv2.resize(photo("person.jpg"), (4056, 3040), interpolation=cv2.INTER_LINEAR)
     (face,) = finder.find(huge, people=[(0.0, 0.0, 1.0, 1.0)])
     np.testing.assert_allclose(face.box, small[0].box, atol=0.01)
+
+
+def test_a_face_model_altered_while_running_turns_faces_off_not_the_look(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 12: every look with a person failed, with sha256 values spoken."""
+    import shutil
+
+    import cv2
+
+    from device.language.scene import describe
+    from device.vision.models import MODELS_DIR, load_manifest
+    from device.vision.pipeline import VisionPipeline
+
+    models = tmp_path / "models"
+    shutil.copytree(MODELS_DIR, models)
+    monkeypatch.setenv("COMPANION_VISION_MODELS", str(models))
+    eyes = VisionPipeline(read_text=False)
+    frame = cv2.imread(str(Path(__file__).parents[2] / "device" / "scenes" / "person.jpg"))
+    face_file = models / load_manifest(models / "manifest.toml")["faces"].file
+    data = bytearray(face_file.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # altered after the start, before the first person
+    face_file.write_bytes(bytes(data))
+    first = eyes.look(frame)
+    assert first.faces_failed and first.objects  # the people are still seen
+    said = describe(first, "en").text
+    assert said.endswith("I can't read faces right now.") and "sha256" not in said
+    second = eyes.look(frame)
+    assert not second.faces_failed and second.faces == () and second.objects
