@@ -194,7 +194,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         defaults=defaults,
         config_path=str(_config_file(args)),
     )
-    return 0
+    # Everything is stopped, joined and saved.  Skip the interpreter's own
+    # teardown: it destroys native engine objects (onnxruntime, CTranslate2)
+    # in no particular order, and one still referenced by a thread that did
+    # not finish in time aborted the process ("terminate called without an
+    # active exception", exit 134) on a SIGTERM mid-turn.
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def limit_malloc_arenas() -> None:

@@ -32,6 +32,8 @@ log = logging.getLogger("companion")
 
 #: How long an announcement may take to be spoken before scripted questions start anyway.
 ANNOUNCEMENT_TIMEOUT_S = 60.0
+#: How long a stop waits for the scripted finger's question in hand.
+FINGER_JOIN_S = 30.0
 
 
 def config_problem_speech(message: str, path: str) -> str:
@@ -53,11 +55,16 @@ def turn_summary(rec: TurnRecord) -> str:
     return "; ".join(parts)
 
 
-def _ask_scripted(device: Device, questions: tuple[str, ...], *, announced: bool) -> None:
+def _ask_scripted(
+    device: Device, questions: tuple[str, ...], *, announced: bool, stop: threading.Event
+) -> None:
     try:
         if announced:  # the spoken announcement is a turn of its own: let it finish
             device.next_turn(ANNOUNCEMENT_TIMEOUT_S)
         for text in questions:
+            if stop.is_set():
+                log.info("scripted questions stopped: the device is stopping")
+                return
             hold_and_speak(device, synthesised_question(device, text))
         log.info("scripted questions done: %d asked", len(questions))
     except (CompanionError, TimeoutError) as exc:
@@ -105,16 +112,23 @@ def run_device(
         questions = cfg.fake.questions if device.hardware.fake is not None else ()
         if cfg.fake.questions and not questions:
             log.warning("[fake] questions ignored: the hardware is real")
+        finger: threading.Thread | None = None
         if questions:
-            threading.Thread(
+            finger = threading.Thread(
                 target=_ask_scripted,
                 args=(device, questions),
-                kwargs={"announced": config_problem is not None},
+                kwargs={"announced": config_problem is not None, "stop": stop},
                 name="scripted-questions",
                 daemon=True,
-            ).start()
+            )
+            finger.start()
         try:
             stop.wait()
         finally:
             notifier.stopping()
             watchdog.stop()
+            if finger is not None:
+                # It may be making a question's audio with the device's voice:
+                # the engines must outlive that (closing them under it aborts
+                # the process), and the device runs until it has finished.
+                finger.join(FINGER_JOIN_S)

@@ -219,3 +219,33 @@ def test_a_config_naming_a_missing_model_falls_back_to_the_defaults(tmp_path: Pa
     said = next(line for line in lines if "announced:" in line)
     assert "mistake in companion.toml" in said and "no-such-model" in said, said
     assert not any("Traceback" in line for line in lines), lines
+
+
+@pytest.mark.parametrize("after_ready_s", [1.0, 2.2])
+def test_sigterm_during_a_turn_stops_cleanly(
+    notify_socket: socket.socket, tmp_path: Path, after_ready_s: float
+) -> None:
+    """Issue 12: SIGTERM mid-turn aborted the process (exit 134) in 2 of 12 tries.
+
+    ``systemctl restart`` and power-off send it whatever the device is doing:
+    the workers must stop before the engines close, and the exit be 0.
+    """
+    env = _device_env(
+        tmp_path,
+        '[device]\nhardware = "fake"\n[vision]\nwarm_up = false\n'
+        '[fake]\npaced = true\nquestions = ["What do you see?", "What time is it?"]\n',
+    )
+    env.update(NOTIFY_SOCKET=notify_socket.getsockname(), WATCHDOG_USEC="2000000")
+    exe = Path(sys.executable).with_name("companion")
+    proc = subprocess.Popen([str(exe), "-v", "run"], env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        assert any(m.startswith("READY=1") for m in _messages(notify_socket, "READY=1", 90))
+        time.sleep(after_ready_s)  # the scripted finger is holding, or the answer is coming
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err[-2000:]
+        assert "STOPPING=1" in _messages(notify_socket, "STOPPING=1", 5)
+        assert "Traceback" not in err and "terminate called" not in err, err[-2000:]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
