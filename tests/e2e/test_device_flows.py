@@ -249,3 +249,27 @@ def test_a_follow_up_and_a_memory_question_in_one_conversation(
     remembered = hold_and_speak(device, say("en", "When did you last see a dog?"))
     assert remembered.intent == "memory", remembered.heard
     assert remembered.answer.startswith("I last saw a dog"), remembered.answer
+
+
+def test_finished_turns_nobody_collects_are_bounded(
+    engines_en: Engines, make_device: DeviceFactory
+) -> None:
+    """Issue 12: on a real Pi nothing calls next_turn, and every finished turn,
+    with its answer audio (about 254 KB), was kept for ever."""
+    import time
+
+    from device.runtime import KEPT_TURNS
+
+    device = make_device(engines_en)
+    assert device.hardware.fake is not None
+    for _ in range(KEPT_TURNS + 4):
+        device.hardware.fake.presser.tap()
+        time.sleep(device.cfg.button.double_window + 0.15)  # a tap each, not double presses
+    kept = []
+    while True:
+        try:
+            kept.append(device.next_turn(1.0))
+        except TimeoutError:
+            break
+    assert len(kept) == KEPT_TURNS
+    assert kept[-1].turn - kept[0].turn == KEPT_TURNS - 1  # the newest are kept
