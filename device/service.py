@@ -42,8 +42,11 @@ class Notifier:
             return False
         try:
             with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+                # Never wait for the listener: a full queue (a manager that
+                # stopped reading) must not hang the watchdog, or a stop.
+                sock.setblocking(False)
                 sock.connect(self._address)
-                sock.sendall(message.encode())
+                sock.send(message.encode())
         except OSError as exc:
             log.warning("sd_notify %r failed: %s", message, exc)
             return False

@@ -82,3 +82,33 @@ def test_state_directory_prefers_systemds() -> None:
     assert state_directory(env) == Path("/var/lib/companion")
     assert state_directory({"COMPANION_STATE_DIR": "/x"}) == Path("/x")
     assert state_directory({}) is None
+
+
+def test_kill_9_during_saves_leaves_the_old_or_the_new_state(tmp_path: Path) -> None:
+    """50 kills at random moments of a stream of saves: every start reads a
+    volume that was saved (never a torn file, never the defaults)."""
+    import random
+    import signal
+    import time
+
+    rng = random.Random(1)
+    volumes = [round(0.1 + 0.05 * n, 2) for n in range(18)]
+    StateStore(tmp_path).save(SavedState(volume=volumes[0]))
+    for _ in range(50):
+        pid = os.fork()
+        if pid == 0:  # the child saves until it is killed
+            try:
+                store = StateStore(tmp_path)
+                n = 0
+                while True:
+                    store.save(SavedState(volume=volumes[n % len(volumes)]))
+                    n += 1
+            finally:
+                os._exit(0)
+        time.sleep(rng.uniform(0.002, 0.03))
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        loaded = StateStore(tmp_path).load()
+        assert loaded.volume in volumes, loaded
+        assert not (tmp_path / (STATE_FILE + ".corrupt")).exists()
+        assert not list(tmp_path.glob(".state-*"))  # load removed what the kill left

@@ -16,10 +16,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from device.assistant import Engines
 from device.earcons import earcon
 from device.service import Notifier, Watchdog
 from device.states import Earcon
 from hardware.pcm import read_wav
+
+from .conftest import DeviceFactory
 
 
 @pytest.fixture
@@ -246,6 +249,63 @@ def test_sigterm_during_a_turn_stops_cleanly(
         assert proc.returncode == 0, err[-2000:]
         assert "STOPPING=1" in _messages(notify_socket, "STOPPING=1", 5)
         assert "Traceback" not in err and "terminate called" not in err, err[-2000:]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def test_a_wedged_loop_stops_the_watchdog_pings_and_a_freed_one_resumes_them(
+    notify_socket: socket.socket, engines_en: Engines, make_device: DeviceFactory
+) -> None:
+    """The real runtime's health check, not a stand-in: the loop blocked in a
+    callback must stop the pings, so systemd restarts a wedged device."""
+    device = make_device(engines_en)
+    release = threading.Event()
+    device.runtime.on_turn = lambda rec: release.wait(30)  # wedges the loop thread
+    notifier = Notifier(
+        environ={"NOTIFY_SOCKET": notify_socket.getsockname(), "WATCHDOG_USEC": "400000"}
+    )
+    dog = Watchdog(notifier, device.runtime.is_alive)
+    dog.start()
+    try:
+        assert "WATCHDOG=1" in _messages(notify_socket, "WATCHDOG=1", 3.0)
+        assert device.hardware.fake is not None
+        device.hardware.fake.presser.tap()  # its finished turn reaches on_turn: stuck
+        time.sleep(1.5)
+        _messages(notify_socket, "never", 0.05)  # drop pings sent before it stuck
+        assert _messages(notify_socket, "WATCHDOG=1", 1.5) == []
+        release.set()
+        assert "WATCHDOG=1" in _messages(notify_socket, "WATCHDOG=1", 3.0)
+    finally:
+        release.set()
+        dog.stop()
+
+
+def test_sigstop_past_the_watchdog_then_sigcont_the_device_answers(
+    notify_socket: socket.socket, tmp_path: Path
+) -> None:
+    """Stopped past the watchdog interval, pings stop (systemd would restart it);
+    continued, it pings again and answers its questions."""
+    env = _device_env(
+        tmp_path,
+        '[device]\nhardware = "fake"\n[vision]\nwarm_up = false\n'
+        '[fake]\npaced = false\nquestions = ["What time is it?"]\n',
+    )
+    env.update(NOTIFY_SOCKET=notify_socket.getsockname(), WATCHDOG_USEC="1000000")
+    exe = Path(sys.executable).with_name("companion")
+    proc = subprocess.Popen([str(exe), "-v", "run"], env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        assert any(m.startswith("READY=1") for m in _messages(notify_socket, "READY=1", 90))
+        proc.send_signal(signal.SIGSTOP)
+        _messages(notify_socket, "never", 0.1)
+        assert _messages(notify_socket, "WATCHDOG=1", 2.5) == []  # past the 1 s interval
+        proc.send_signal(signal.SIGCONT)
+        assert "WATCHDOG=1" in _messages(notify_socket, "WATCHDOG=1", 5)
+        time.sleep(15)  # the scripted question is asked and answered
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err[-2000:]
+        assert "heard 'what time is it'" in err, err[-2000:]
     finally:
         if proc.poll() is None:
             proc.kill()
