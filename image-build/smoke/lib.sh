@@ -25,6 +25,21 @@ need_tool() {
 	command -v "$1" >/dev/null 2>&1 || die "missing tool $1: apt install $2"
 }
 
+# need_tools TOOL:DEBIAN_PACKAGE ...
+# Check every tool at once and name all the missing packages in one install
+# line: finding them one failed run at a time cost a 10-minute build each.
+need_tools() {
+	local pair tool missing=""
+	for pair in "$@"; do
+		tool=${pair%%:*}
+		command -v "$tool" >/dev/null 2>&1 || case " $missing " in
+			*" ${pair#*:} "*) ;;
+			*) missing="$missing ${pair#*:}" ;;
+			esac
+	done
+	[ -z "$missing" ] || die "missing tools: apt install$missing"
+}
+
 need_root() {
 	[ "$(id -u)" -eq 0 ] || die "must run as root ($1)"
 }

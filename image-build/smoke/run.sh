@@ -29,9 +29,12 @@ GUEST=$SMOKE_DIR/guest
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$SMOKE_DIR/lib.sh"
 need_root "it builds a root filesystem with real owners"
-need_tool ssh-keygen openssh-client
-need_tool mcopy mtools
-need_tool partx util-linux
+# Every step's tools (base.sh, assemble.sh, boot.sh and this script), at once.
+need_tools ssh-keygen:openssh-client mcopy:mtools partx:util-linux \
+	mmdebstrap:mmdebstrap arch-test:arch-test update-binfmts:binfmt-support \
+	qemu-aarch64-static:qemu-user-static sha256sum:coreutils \
+	sfdisk:fdisk mkfs.vfat:dosfstools mkfs.ext4:e2fsprogs debugfs:e2fsprogs \
+	e2fsck:e2fsprogs qemu-system-aarch64:qemu-system-arm awk:mawk
 t_start=$(date +%s)
 mkdir -p "$OUT" "$CACHE"
 

@@ -218,3 +218,15 @@ def test_install_script_refuses_the_running_system() -> None:
     result = _install("/", "/tmp")
     assert result.returncode != 0
     assert "refusing" in result.stderr or "run as root" in result.stderr
+
+
+def test_the_smoke_script_names_every_missing_tool_in_one_line() -> None:
+    """Issue 10: it stopped at the first missing tool, one 10-minute run each."""
+    lib = IMAGE_BUILD / "smoke" / "lib.sh"
+    script = f". {lib}; need_tools sh:dash no-such-tool-a:pkg-a no-such-tool-b:pkg-b x-c:pkg-a"
+    done = subprocess.run([_tool("bash"), "-c", script], capture_output=True, text=True)
+    assert done.returncode == 1
+    assert done.stderr.strip().endswith("missing tools: apt install pkg-a pkg-b"), done.stderr
+    run_sh = (IMAGE_BUILD / "smoke" / "run.sh").read_text()
+    for tool in ("mmdebstrap", "sfdisk", "qemu-system-aarch64", "mkfs.vfat", "mcopy"):
+        assert f"{tool}:" in run_sh, tool  # checked up front, with the others
