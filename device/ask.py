@@ -25,7 +25,13 @@ from hardware.ports import MIC_RATE, Pcm
 #: A person lets go a beat after the last word; releasing exactly at the end
 #: of the audio would also cut the recogniser's trailing context.
 RELEASE_AFTER_S = 0.25
-TURN_TIMEOUT_S = 60.0
+#: How long a turn may make no progress at all (the loop not answering, or
+#: the device idle without a finished turn) before waiting for it stops.
+#: Not how long a turn may take: a slow board, an emulator or a loaded host
+#: may take minutes, and that is not a failure (issue 10).
+STALL_S = 60.0
+#: The most any one turn is waited for, however busy the device is.
+TURN_LIMIT_S = 900.0
 
 
 def load_question(path: Path) -> Pcm:
@@ -48,9 +54,17 @@ def press_speak_release(device: Device, question: Pcm) -> None:
     fake = device.hardware.scripted()
     fake.microphone.queue_utterance(question)
     fake.presser.press()
-    speech_s = len(question) / MIC_RATE
-    if not fake.microphone.wait_drained(timeout=speech_s + 10):
-        raise CompanionError("the fake microphone did not deliver the question in time")
+    # The fake microphone delivers in real time on a thread of its own; on a
+    # loaded host it falls behind.  Wait while it still delivers.
+    last = fake.microphone.speech_remaining_s
+    while not fake.microphone.wait_drained(timeout=STALL_S):
+        left = fake.microphone.speech_remaining_s
+        if left >= last:
+            raise CompanionError(
+                f"the fake microphone delivered nothing for {STALL_S:.0f} s "
+                f"({left:.1f} s of the question left)"
+            )
+        last = left
     time.sleep(RELEASE_AFTER_S if device.cfg.fake.paced else 0.05)
     # A question shorter than a tap would be taken for a tap: hold long enough.
     held = time.monotonic() - device.runtime.view.state.pressed_at
@@ -66,10 +80,37 @@ def wait_until_speaking(device: Device, timeout: float) -> bool:
     )
 
 
+def next_turn_while_busy(device: Device) -> TurnRecord:
+    """The next finished turn, waiting as long as the device works on it.
+
+    A deadline that scales with the machine: waiting ends only when the
+    device stops making progress (its loop does not answer, or it sits idle
+    with no turn finished, for :data:`STALL_S`), or after :data:`TURN_LIMIT_S`.
+    """
+    started = time.monotonic()
+    idle_since: float | None = None
+    while True:
+        try:
+            return device.next_turn(min(5.0, STALL_S))
+        except TimeoutError:
+            pass
+        now = time.monotonic()
+        if now - started > TURN_LIMIT_S:
+            raise TimeoutError(f"no turn ended within {TURN_LIMIT_S:.0f} s")
+        if not device.runtime.is_alive(STALL_S):
+            raise TimeoutError(f"the device's loop did not answer for {STALL_S:.0f} s")
+        if device.runtime.view.state.phase is Phase.IDLE:
+            idle_since = idle_since or now
+            if now - idle_since > STALL_S:
+                raise TimeoutError(f"the device was idle for {STALL_S:.0f} s with no turn ended")
+        else:
+            idle_since = None
+
+
 def hold_and_speak(device: Device, question: Pcm) -> TurnRecord:
     """Press, speak ``question`` while holding, release, and wait for the turn."""
     press_speak_release(device, question)
-    return device.next_turn(TURN_TIMEOUT_S)
+    return next_turn_while_busy(device)
 
 
 def record_to_json(rec: TurnRecord, answer_wav: Path | None) -> dict[str, Any]:

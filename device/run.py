@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from device.ask import hold_and_speak, synthesised_question
+from device.ask import hold_and_speak, next_turn_while_busy, synthesised_question
 from device.assistant import Device, open_device
 from device.config import Config
 from device.errors import CompanionError
@@ -30,8 +30,6 @@ from hardware.errors import HardwareError
 
 log = logging.getLogger("companion")
 
-#: How long an announcement may take to be spoken before scripted questions start anyway.
-ANNOUNCEMENT_TIMEOUT_S = 60.0
 #: How long a stop waits for the scripted finger's question in hand.
 FINGER_JOIN_S = 30.0
 
@@ -60,7 +58,7 @@ def _ask_scripted(
 ) -> None:
     try:
         if announced:  # the spoken announcement is a turn of its own: let it finish
-            device.next_turn(ANNOUNCEMENT_TIMEOUT_S)
+            next_turn_while_busy(device)
         for text in questions:
             if stop.is_set():
                 log.info("scripted questions stopped: the device is stopping")

@@ -23,7 +23,7 @@ IMAGE_BUILD=$(dirname "$SMOKE_DIR")
 REPO=$(dirname "$IMAGE_BUILD")
 OUT=$(realpath -m "${1:-$REPO/out/smoke}")
 CACHE=${COMPANION_SMOKE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pocket-companion-smoke}
-BOOT_TIMEOUT=${COMPANION_SMOKE_TIMEOUT:-900}
+BOOT_TIMEOUT=${COMPANION_SMOKE_TIMEOUT:-1800}
 GUEST=$SMOKE_DIR/guest
 
 # shellcheck source=lib.sh source-path=SCRIPTDIR

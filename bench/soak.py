@@ -1,0 +1,212 @@
+"""Soak the device: many press cycles of every kind, and what they leave behind.
+
+    .venv/bin/python -m bench.soak [--cycles 1000] [--seed 0] [--paced]
+
+Builds the device as ``companion run --hardware fake`` does (``open_device``
+with the default config, fake hardware, the real engines and models) and
+drives its talk button with a random mix of cycles: questions (time, the
+scene, a scene question and its follow-up, help, nonsense), double presses,
+single taps, barge-ins (a second question while the first answer plays),
+taps during an answer, and holds with no speech, with random gaps between
+them.  After every cycle it waits for the device to be idle and takes every
+finished turn.
+
+It prints how many turns were asked and how each ended, and the process's
+RSS, threads and open file descriptors after the warm-up and at the end.
+Targets (issue 10): every turn answered or deliberately dropped (a tap, a
+cancel, an interruption), RSS growth under 5 %, no thread or fd growth.
+``tests/e2e/test_soak.py`` runs 100 cycles of it in the suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from device.ask import (
+    press_speak_release,
+    synthesised_question,
+    wait_until_speaking,
+)
+from device.assistant import Device, open_device
+from device.config import Config
+from device.states import Phase
+from device.turns import TurnRecord
+from hardware.ports import MIC_RATE, Pcm
+
+QUESTIONS = (
+    "What time is it?",
+    "What do you see?",
+    "Is there a dog?",
+    "What colour is it?",
+    "What can you do?",
+    "The weather is lovely in Paris today.",
+    "How many people are there?",
+    "When did you last see a bicycle?",
+)
+#: How a turn may end without a fault: an answer, or a deliberate drop.
+DELIBERATE = frozenset({"answered", "interrupted", "cancelled", "ignored tap"})
+IDLE_TIMEOUT_S = 120.0
+
+
+@dataclass(frozen=True)
+class Resources:
+    rss_mb: float
+    threads: int
+    fds: int
+
+    @classmethod
+    def now(cls) -> Resources:
+        rss_kb = 0
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                rss_kb = int(line.split()[1])
+        return cls(
+            rss_kb / 1024, len(os.listdir("/proc/self/task")), len(os.listdir("/proc/self/fd"))
+        )
+
+
+@dataclass
+class SoakReport:
+    cycles: Counter[str] = field(default_factory=Counter)
+    outcomes: Counter[str] = field(default_factory=Counter)
+    faults: list[str] = field(default_factory=list)
+    """Turns that ended in an error or no outcome; cycles the device did not come back from."""
+    start: Resources | None = None
+    end: Resources | None = None
+    rss_trend: list[float] = field(default_factory=list)
+    """RSS in MB every tenth of the run, for the trend."""
+
+    @property
+    def turns(self) -> int:
+        return sum(self.outcomes.values())
+
+
+class Soak:
+    def __init__(self, device: Device, rng: random.Random) -> None:
+        self.device = device
+        self.rng = rng
+        self.fake = device.hardware.scripted()
+        self.questions: list[Pcm] = [synthesised_question(device, q) for q in QUESTIONS]
+        self.kinds: list[tuple[str, float, Callable[[], None]]] = [
+            ("question", 0.45, self._question),
+            ("double press", 0.1, self.fake.presser.double_press),
+            ("tap", 0.1, self.fake.presser.tap),
+            ("barge-in", 0.1, self._barge_in),
+            ("tap during the answer", 0.1, self._tap_during_answer),
+            ("hold with no speech", 0.15, self._silence),
+        ]
+
+    def _pick(self) -> Pcm:
+        return self.questions[self.rng.randrange(len(self.questions))]
+
+    def _question(self) -> None:
+        press_speak_release(self.device, self._pick())
+
+    def _barge_in(self) -> None:
+        press_speak_release(self.device, self._pick())
+        wait_until_speaking(self.device, 30)
+        time.sleep(self.rng.uniform(0.0, 0.4))
+        press_speak_release(self.device, self._pick())
+
+    def _tap_during_answer(self) -> None:
+        press_speak_release(self.device, self._pick())
+        wait_until_speaking(self.device, 30)
+        time.sleep(self.rng.uniform(0.0, 0.3))
+        self.fake.presser.tap()
+
+    def _silence(self) -> None:
+        hold_and_speak_silence = np.zeros(int(MIC_RATE * self.rng.uniform(0.6, 1.5)), np.int16)
+        press_speak_release(self.device, hold_and_speak_silence)
+
+    def cycle(self, report: SoakReport) -> None:
+        name, _, run = self.rng.choices(self.kinds, weights=[k[1] for k in self.kinds])[0]
+        report.cycles[name] += 1
+        run()
+        if name in ("tap", "double press", "tap during the answer"):
+            # The double-press window must pass before "idle" means the turn is over.
+            time.sleep(self.device.cfg.button.double_window + 0.05)
+        idle = self.device.runtime.wait_until(lambda v: v.state.phase is Phase.IDLE, IDLE_TIMEOUT_S)
+        if not idle:
+            report.faults.append(f"not idle {IDLE_TIMEOUT_S:.0f} s after a {name}")
+        for rec in self._finished():
+            outcome = rec.outcome or "(none)"
+            report.outcomes[outcome] += 1
+            if outcome not in DELIBERATE or rec.is_error:
+                report.faults.append(f"{name}: turn {rec.turn} {outcome} {rec.answer!r}")
+        # The fake earpiece records everything it played, for the tests and
+        # the demo's WAV: that is the fake's memory, not the device's.
+        self.fake.earpiece.clear()
+        time.sleep(self.rng.uniform(0.0, 0.3))
+
+    def _finished(self) -> list[TurnRecord]:
+        out = []
+        while True:
+            try:
+                out.append(self.device.next_turn(0.05))
+            except TimeoutError:
+                return out
+
+
+def soak(device: Device, cycles: int, *, seed: int = 0, warm_up: int = 10) -> SoakReport:
+    """Run ``cycles`` random cycles (after ``warm_up`` uncounted ones)."""
+    runner = Soak(device, random.Random(seed))
+    scratch = SoakReport()
+    for _ in range(warm_up):  # first-call allocations, model sessions, caches
+        runner.cycle(scratch)
+    report = SoakReport(start=Resources.now())
+    report.faults.extend(scratch.faults)
+    for n in range(cycles):
+        runner.cycle(report)
+        if (n + 1) % max(1, cycles // 10) == 0:
+            report.rss_trend.append(round(Resources.now().rss_mb, 1))
+    report.end = Resources.now()
+    return report
+
+
+def print_report(report: SoakReport, seconds: float) -> None:
+    assert report.start is not None and report.end is not None
+    s, e = report.start, report.end
+    print(
+        f"{sum(report.cycles.values())} cycles in {seconds:.0f} s: "
+        + ", ".join(f"{n} {k}" for k, n in report.cycles.most_common())
+    )
+    print(
+        f"{report.turns} turns: " + ", ".join(f"{n} {k}" for k, n in report.outcomes.most_common())
+    )
+    print(f"faults: {len(report.faults)}" + "".join(f"\n  {f}" for f in report.faults[:20]))
+    growth = 100 * (e.rss_mb - s.rss_mb) / s.rss_mb
+    print(
+        f"RSS {s.rss_mb:.0f} -> {e.rss_mb:.0f} MB ({growth:+.1f} %); "
+        f"threads {s.threads} -> {e.threads}; fds {s.fds} -> {e.fds}"
+    )
+
+
+def main() -> None:
+    from bench.device_bench import machine
+    from device.cli import limit_malloc_arenas
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cycles", type=int, default=1000)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--paced", action="store_true", help="the microphone in real time")
+    args = ap.parse_args()
+    limit_malloc_arenas()  # as `companion` does
+    print(f"machine: {machine()}")
+    cfg = Config().with_overrides(device={"hardware": "fake"}, fake={"paced": args.paced})
+    t0 = time.monotonic()
+    with open_device(cfg, backend="fake") as device:
+        report = soak(device, args.cycles, seed=args.seed)
+    print_report(report, time.monotonic() - t0)
+
+
+if __name__ == "__main__":
+    main()
