@@ -21,6 +21,8 @@ cancel, an interruption), RSS growth under 5 %, no thread or fd growth.
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import os
 import random
 import time
@@ -198,6 +200,7 @@ def main() -> None:
     ap.add_argument("--cycles", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--paced", action="store_true", help="the microphone in real time")
+    ap.add_argument("--json", action="store_true", help="also print the report as one JSON line")
     args = ap.parse_args()
     limit_malloc_arenas()  # as `companion` does
     print(f"machine: {machine()}")
@@ -206,6 +209,8 @@ def main() -> None:
     with open_device(cfg, backend="fake") as device:
         report = soak(device, args.cycles, seed=args.seed)
     print_report(report, time.monotonic() - t0)
+    if args.json:
+        print(json.dumps(dataclasses.asdict(report)))
 
 
 if __name__ == "__main__":

@@ -56,15 +56,21 @@ def press_speak_release(device: Device, question: Pcm) -> None:
     fake.presser.press()
     # The fake microphone delivers in real time on a thread of its own; on a
     # loaded host it falls behind.  Wait while it still delivers.
-    last = fake.microphone.speech_remaining_s
-    while not fake.microphone.wait_drained(timeout=STALL_S):
+    last, still_since = fake.microphone.speech_remaining_s, time.monotonic()
+    while not fake.microphone.wait_drained(timeout=1.0):
+        if device.runtime.view.state.phase is not Phase.LISTENING:
+            # The device stopped listening (its microphone failed, or it
+            # gave up): a person would stop talking too.
+            fake.microphone.discard_queued()
+            break
         left = fake.microphone.speech_remaining_s
-        if left >= last:
+        if left < last:
+            last, still_since = left, time.monotonic()
+        elif time.monotonic() - still_since > STALL_S:
             raise CompanionError(
                 f"the fake microphone delivered nothing for {STALL_S:.0f} s "
                 f"({left:.1f} s of the question left)"
             )
-        last = left
     time.sleep(RELEASE_AFTER_S if device.cfg.fake.paced else 0.05)
     # A question shorter than a tap would be taken for a tap: hold long enough.
     held = time.monotonic() - device.runtime.view.state.pressed_at

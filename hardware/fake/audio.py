@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hardware.errors import DeviceClosed
+from hardware.errors import AudioDeviceError, DeviceClosed
 from hardware.pcm import as_pcm, read_wav, write_wav
 from hardware.pi.audio import DEFAULT_EARPIECE_RATE
 from hardware.ports import MIC_RATE, Pcm, Resource
@@ -57,6 +57,7 @@ class WavMicrophone(Resource):
         self._started = False
         self._next_due = 0.0  # monotonic time the next chunk is recorded
         self._closed = False
+        self._fail_reads = 0
         self._cond = threading.Condition()
 
     @property
@@ -64,6 +65,19 @@ class WavMicrophone(Resource):
         return self._rate
 
     # -- test controls ---------------------------------------------------
+
+    def fail_next(self, count: int = 1) -> None:
+        """The next ``count`` reads raise ``AudioDeviceError``, as a sound card
+        that went away mid-utterance does."""
+        with self._cond:
+            self._fail_reads = count
+
+    def discard_queued(self) -> None:
+        """Drop the speech not yet delivered: the speaker stopped talking."""
+        with self._cond:
+            self._utterances.clear()
+            self._pos = 0
+            self._cond.notify_all()
 
     def queue_utterance(self, pcm_or_path: Pcm | str | Path) -> float:
         """Queue speech (an int16 array at :attr:`sample_rate`, or a WAV path).
@@ -121,6 +135,9 @@ class WavMicrophone(Resource):
     def read(self, timeout: float) -> Pcm | None:
         deadline = time.monotonic() + max(0.0, timeout)
         with self._cond:
+            if self._fail_reads > 0:
+                self._fail_reads -= 1
+                raise AudioDeviceError("fake microphone: input overflowed and the device went away")
             while True:
                 self._check_open()
                 now = time.monotonic()
@@ -220,6 +237,7 @@ class RecordingEarpiece(Resource):
         self._pieces: list[_Piece] = []
         self._end = 0.0  # monotonic time the last queued sample will have been heard
         self._interrupted = False
+        self._fail_plays = 0
         self._mark = 0.0
         self._closed = False
         self._cond = threading.Condition()
@@ -234,11 +252,19 @@ class RecordingEarpiece(Resource):
 
     # -- the port --------------------------------------------------------
 
+    def fail_next(self, count: int = 1) -> None:
+        """The next ``count`` plays raise ``AudioDeviceError`` (an unplugged earpiece)."""
+        with self._cond:
+            self._fail_plays = count
+
     def play(self, pcm: Pcm) -> None:
         samples = as_pcm(pcm).copy()
         now = time.monotonic()
         with self._cond:
             self._check_open()
+            if self._fail_plays > 0:
+                self._fail_plays -= 1
+                raise AudioDeviceError("fake earpiece: the output device is gone")
             if samples.size == 0:
                 return
             start = max(now, self._end) if self._paced else now

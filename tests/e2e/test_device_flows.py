@@ -273,3 +273,27 @@ def test_finished_turns_nobody_collects_are_bounded(
             break
     assert len(kept) == KEPT_TURNS
     assert kept[-1].turn - kept[0].turn == KEPT_TURNS - 1  # the newest are kept
+
+
+def test_the_microphone_failing_mid_turn_is_spoken_and_the_next_question_answered(
+    say: Say, engines_en: Engines, make_device: DeviceFactory
+) -> None:
+    device = make_device(engines_en)
+    assert device.hardware.fake is not None
+    device.hardware.fake.microphone.fail_next()
+    failed = hold_and_speak(device, say("en", "What time is it?"))
+    assert failed.outcome == "error" and failed.speech, failed  # an error, spoken
+    again = hold_and_speak(device, say("en", "What time is it?"))
+    assert again.intent == "time" and not again.is_error
+
+
+def test_the_earpiece_failing_mid_answer_does_not_stop_the_device(
+    say: Say, engines_en: Engines, make_device: DeviceFactory
+) -> None:
+    device = make_device(engines_en)
+    assert device.hardware.fake is not None
+    device.hardware.fake.earpiece.fail_next()
+    first = hold_and_speak(device, say("en", "What can you do?"))
+    assert first.outcome  # the turn ended, one way or another
+    again = hold_and_speak(device, say("en", "What time is it?"))
+    assert again.intent == "time" and not again.is_error and again.speech
