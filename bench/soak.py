@@ -158,8 +158,16 @@ class Soak:
                 return out
 
 
-def soak(device: Device, cycles: int, *, seed: int = 0, warm_up: int = 10) -> SoakReport:
-    """Run ``cycles`` random cycles (after ``warm_up`` uncounted ones)."""
+def soak(
+    device: Device,
+    cycles: int,
+    *,
+    seed: int = 0,
+    warm_up: int = 10,
+    progress: Callable[[int, SoakReport], None] | None = None,
+) -> SoakReport:
+    """Run ``cycles`` random cycles (after ``warm_up`` uncounted ones);
+    ``progress`` is told after every tenth of them."""
     runner = Soak(device, random.Random(seed))
     scratch = SoakReport()
     for _ in range(warm_up):  # first-call allocations, model sessions, caches
@@ -170,6 +178,8 @@ def soak(device: Device, cycles: int, *, seed: int = 0, warm_up: int = 10) -> So
         runner.cycle(report)
         if (n + 1) % max(1, cycles // 10) == 0:
             report.rss_trend.append(round(Resources.now().rss_mb, 1))
+            if progress is not None:
+                progress(n + 1, report)
     report.end = Resources.now()
     return report
 
@@ -192,6 +202,14 @@ def print_report(report: SoakReport, seconds: float) -> None:
     )
 
 
+def _progress(done: int, report: SoakReport) -> None:
+    print(
+        f"  {done} cycles: {report.turns} turns, {len(report.faults)} faults, "
+        f"RSS {report.rss_trend[-1]:.0f} MB",
+        flush=True,
+    )
+
+
 def main() -> None:
     from bench.device_bench import machine
     from device.cli import limit_malloc_arenas
@@ -207,7 +225,7 @@ def main() -> None:
     cfg = Config().with_overrides(device={"hardware": "fake"}, fake={"paced": args.paced})
     t0 = time.monotonic()
     with open_device(cfg, backend="fake") as device:
-        report = soak(device, args.cycles, seed=args.seed)
+        report = soak(device, args.cycles, seed=args.seed, progress=_progress)
     print_report(report, time.monotonic() - t0)
     if args.json:
         print(json.dumps(dataclasses.asdict(report)))
