@@ -148,6 +148,7 @@ class VisualMemory:
         with self._lock:
             self._looks.append(look)
             if self.directory is None:
+                self._bytes += len(look.to_line().encode())
                 self._drop_old_in_ram()
                 return
             try:
@@ -289,9 +290,18 @@ class VisualMemory:
         self._bytes = len(data)
 
     def _drop_old_in_ram(self) -> None:
+        """The same bounds as on disk: the retention, and ``max_bytes`` of lines."""
         oldest = self._clock() - self.retention_s
         if self._looks and self._looks[0].at < oldest:
             self._looks = [look for look in self._looks if look.at >= oldest]
+            self._bytes = sum(len(look.to_line().encode()) for look in self._looks)
+        if self._bytes > self.max_bytes:
+            budget = int(self.max_bytes * _TRIM_TO)
+            drop = 0
+            while drop < len(self._looks) and self._bytes > budget:
+                self._bytes -= len(self._looks[drop].to_line().encode())
+                drop += 1
+            del self._looks[:drop]
 
     def _keep_image(self, frame: Frame, at: float) -> None:
         assert self.directory is not None

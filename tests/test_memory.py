@@ -208,3 +208,14 @@ def test_kill_9_during_writes_loses_at_most_the_look_being_written(
         kept = len(after)
     assert kept > 0
     assert not list(tmp_path.glob(".looks-*"))  # stale temporaries are cleaned at open
+
+
+def test_a_memory_in_ram_is_bounded_like_one_on_disk() -> None:
+    clock = Clock()
+    memory = VisualMemory(None, max_bytes=20_000, clock=clock)
+    for _ in range(2_000):
+        memory.remember(report("person", "car", "dog"))
+        clock.now += 1
+    looks = memory.looks()
+    assert sum(len(x.to_line()) for x in looks) <= 20_000
+    assert looks[-1].at == clock.now - 1  # the newest kept
