@@ -230,3 +230,18 @@ def test_the_smoke_script_names_every_missing_tool_in_one_line() -> None:
     run_sh = (IMAGE_BUILD / "smoke" / "run.sh").read_text()
     for tool in ("mmdebstrap", "sfdisk", "qemu-system-aarch64", "mkfs.vfat", "mcopy"):
         assert f"{tool}:" in run_sh, tool  # checked up front, with the others
+
+
+def test_the_boot_setup_sandbox_lets_it_chown_the_state_directory() -> None:
+    """A denied @privileged (which holds @chown) killed install -o in the smoke
+    image: the state directory stayed root's and the volume was never saved."""
+    unit = (FILES / "companion-boot-setup.service").read_text()
+    denied = " ".join(
+        line.split("=", 1)[1].removeprefix("~")
+        for line in unit.splitlines()
+        if line.startswith("SystemCallFilter=~")
+    ).split()
+    assert "@privileged" not in denied and "@chown" not in denied
+    assert "CAP_CHOWN" in unit
+    script = (FILES / "companion-boot-setup").read_text()
+    assert 'install -d -m 0700 -o "$OWNER"' in script  # what needs it
