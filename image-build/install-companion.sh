@@ -143,8 +143,12 @@ touch "$fstab"
 awk -f "$HERE/readonly-fstab.awk" "$fstab" >"$fstab.new"
 mv "$fstab.new" "$fstab"
 add_fstab() { grep -q "[[:space:]]$2[[:space:]]" "$fstab" || printf '%s\t%s\t%s\t%s\t0\t%s\n' "$@" >>"$fstab"; }
+# The device timeout is generous: under a loaded host the QEMU smoke image's
+# udev took longer than the 20 s this once was to name the partition, and the
+# device then ran without its state (issue 10).  It only delays a boot whose
+# data partition is truly missing, which companion-data.service makes first.
 add_fstab LABEL=companion-data /var/lib/companion-data ext4 \
-    defaults,noatime,nofail,x-systemd.device-timeout=20s 2
+    defaults,noatime,nofail,x-systemd.device-timeout=120s 2
 add_fstab tmpfs /tmp tmpfs mode=1777,nosuid,nodev,size=64m 0
 add_fstab tmpfs /var/tmp tmpfs mode=1777,nosuid,nodev,size=16m 0
 add_fstab tmpfs /var/log tmpfs mode=0755,nosuid,nodev,size=16m 0
