@@ -91,6 +91,18 @@ class SoakReport:
     def turns(self) -> int:
         return sum(self.outcomes.values())
 
+    def as_json(self) -> dict[str, object]:
+        # Not dataclasses.asdict: it rebuilds a Counter from (key, value)
+        # pairs, which counts the pairs.
+        return {
+            "cycles": dict(self.cycles),
+            "outcomes": dict(self.outcomes),
+            "faults": self.faults,
+            "start": dataclasses.asdict(self.start) if self.start else None,
+            "end": dataclasses.asdict(self.end) if self.end else None,
+            "rss_trend": self.rss_trend,
+        }
+
 
 class Soak:
     def __init__(self, device: Device, rng: random.Random) -> None:
@@ -228,7 +240,7 @@ def main() -> None:
         report = soak(device, args.cycles, seed=args.seed, progress=_progress)
     print_report(report, time.monotonic() - t0)
     if args.json:
-        print(json.dumps(dataclasses.asdict(report)))
+        print(json.dumps(report.as_json()))
 
 
 if __name__ == "__main__":
