@@ -119,6 +119,15 @@ class Soak:
             ("hold with no speech", 0.15, self._silence),
         ]
 
+    def warm_up(self, report: SoakReport) -> None:
+        """Every question, then every kind of cycle, once each."""
+        for question in self.questions:
+            self.cycle(
+                report, kind=("question", lambda q=question: press_speak_release(self.device, q))
+            )
+        for name, _, run in self.kinds:
+            self.cycle(report, kind=(name, run))
+
     def _pick(self) -> Pcm:
         return self.questions[self.rng.randrange(len(self.questions))]
 
@@ -141,8 +150,14 @@ class Soak:
         hold_and_speak_silence = np.zeros(int(MIC_RATE * self.rng.uniform(0.6, 1.5)), np.int16)
         press_speak_release(self.device, hold_and_speak_silence)
 
-    def cycle(self, report: SoakReport) -> None:
-        name, _, run = self.rng.choices(self.kinds, weights=[k[1] for k in self.kinds])[0]
+    def cycle(
+        self, report: SoakReport, *, kind: tuple[str, Callable[[], None]] | None = None
+    ) -> None:
+        """One cycle, of ``kind`` (name, action) or a random one."""
+        if kind is None:
+            name, _, run = self.rng.choices(self.kinds, weights=[k[1] for k in self.kinds])[0]
+        else:
+            name, run = kind
         report.cycles[name] += 1
         run()
         if name in ("tap", "double press", "tap during the answer"):
@@ -182,7 +197,11 @@ def soak(
     ``progress`` is told after every tenth of them."""
     runner = Soak(device, random.Random(seed))
     scratch = SoakReport()
-    for _ in range(warm_up):  # first-call allocations, model sessions, caches
+    # Every question and every kind of cycle once, then ``warm_up`` random
+    # ones: the vision models load on the first look, the voice's buffers
+    # grow to the longest answer, and that is not a leak.
+    runner.warm_up(scratch)
+    for _ in range(warm_up):
         runner.cycle(scratch)
     report = SoakReport(start=Resources.now())
     report.faults.extend(scratch.faults)
