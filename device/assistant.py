@@ -165,10 +165,14 @@ class Device:
         return self
 
     def close(self) -> None:
-        self.runtime.close()
+        stopped = self.runtime.close()
         if self.store is not None:
             self.store.wait()
-        if self._own_engines:
+        if self._own_engines and not stopped:
+            # A worker is still inside an engine: freeing it under the worker
+            # would abort the process.  The process is ending anyway.
+            log.error("a worker did not stop in time: the speech engines are left open")
+        elif self._own_engines:
             self.engines.close()
         fake, keep = self.hardware.fake, self.cfg.fake.earpiece_wav
         if fake is not None and keep:

@@ -43,8 +43,11 @@ from hardware.select import HardwareSet
 
 log = logging.getLogger(__name__)
 
-#: How long closing waits for each worker to finish the job in hand.
-WORKER_JOIN_S = 5.0
+#: How long a stop waits, in all, for the loop and the workers to finish the
+#: job in hand.  Generous: on a slow board or a loaded host one decode can take
+#: tens of seconds, and closing an engine under a worker still using it
+#: aborts the process.  Within systemd's 90 s stop timeout.
+WORKER_JOIN_S = 60.0
 #: Finished turns kept for :meth:`Runtime.next_turn`; older ones are dropped, so
 #: a device that nobody asks (``companion run``) does not pile up answer audio.
 KEPT_TURNS = 8
@@ -137,17 +140,19 @@ class Runtime:
         self._thread = threading.Thread(target=self._loop, name="companion-loop", daemon=True)
         self._thread.start()
 
-    def close(self) -> None:
+    def close(self) -> bool:
         """Stop the loop, then the workers (each finishes the job in hand).
 
-        Workers are joined before this returns, so the engines they use can
-        be closed safely afterwards.
+        True if every one ended within :data:`WORKER_JOIN_S`: only then may
+        the engines they use be closed.
         """
         if self._thread is None:
-            return
+            return True
+        deadline = time.monotonic() + WORKER_JOIN_S
         self.hw.button.set_listener(None)
         self._events.put(None)
         self._thread.join(timeout=WORKER_JOIN_S)
+        stopped = not self._thread.is_alive()
         self._thread = None
         # The loop has stopped: what it owned is this thread's now.
         for control in self._listening.values():
@@ -155,8 +160,9 @@ class Runtime:
         if self._playback is not None:
             self._playback.cancel()
         for worker in self._workers.values():
-            worker.close(WORKER_JOIN_S)
+            stopped &= worker.close(max(0.1, deadline - time.monotonic()))
         self._workers.clear()
+        return stopped
 
     def __enter__(self) -> Runtime:
         self.start()
