@@ -89,6 +89,7 @@ def run_engine(
     settings = RecognizerSettings(
         language=language,
         phrases=tuple(registry.grammar_phrases(language)),
+        grammar=tuple(registry.grammar_phrases(language, compact=True)),
         examples=tuple(registry.example_phrases(language)),
         understood=lambda text: registry.match(text, language) is not None,
     )

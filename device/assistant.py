@@ -78,6 +78,7 @@ def load_engines(cfg: Config, registry: SkillRegistry, language: Language | None
     settings = RecognizerSettings(
         language=lang,
         phrases=tuple(registry.grammar_phrases(lang)),
+        grammar=tuple(registry.grammar_phrases(lang, compact=True)),
         examples=tuple(registry.example_phrases(lang)),
         understood=lambda text: registry.match(text, lang) is not None,
         free_form_fallback=cfg.speech.free_form_fallback,

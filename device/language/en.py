@@ -567,12 +567,15 @@ def _each_thing() -> list[tuple[str, str]]:
     return [*names, *_OTHER_NOUNS]
 
 
-def fill(template: str) -> tuple[str, ...]:
+def fill(template: str, only: Sequence[str] | None = None) -> tuple[str, ...]:
     if "{" not in template:
         return (template,)
-    return tuple(
-        template.format(a_thing=_a(one), thing=one, things=many) for one, many in _each_thing()
+    names = (
+        [(THINGS[x].lower(), plural(x).lower()) for x in only if x not in UNHEARD]
+        if only is not None
+        else _each_thing()
     )
+    return tuple(template.format(a_thing=_a(one), thing=one, things=many) for one, many in names)
 
 
 def slot_forms(template: str) -> tuple[str, ...]:

@@ -557,13 +557,13 @@ _OTHER_NOUNS: Final = (("강아지", "마리"), ("동물", "마리"), ("차", "�
 SLOT_WORD: Final = "물건"
 
 
-def fill(template: str) -> tuple[str, ...]:
+def fill(template: str, only: Sequence[str] | None = None) -> tuple[str, ...]:
     if "{" not in template:
         return (template,)
-    names = [(THINGS[label], counter(kind_of(label))) for label in THINGS if label not in UNHEARD]
-    return tuple(
-        template.format(thing=name, counter=unit) for name, unit in (*names, *_OTHER_NOUNS)
-    )
+    labels = [x for x in (only if only is not None else THINGS) if x not in UNHEARD]
+    names = [(THINGS[label], counter(kind_of(label))) for label in labels]
+    others = _OTHER_NOUNS if only is None else ()
+    return tuple(template.format(thing=name, counter=unit) for name, unit in (*names, *others))
 
 
 def slot_forms(template: str) -> tuple[str, ...]:

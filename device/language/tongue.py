@@ -145,10 +145,11 @@ class Tongue:
     naming: Callable[[str], Naming]
     """Where an utterance names things (COCO classes, synonyms included:
     "bike", "vehicle", "강아지"), for :meth:`asked_things` and :meth:`slotted`."""
-    fill: Callable[[str], tuple[str, ...]]
+    fill: Callable[[str, Sequence[str] | None], tuple[str, ...]]
     """A request template (``Requests.phrases``, "is there {a_thing}") said of
-    every thing the recogniser can hear: the grammar's phrases.  A phrase
-    without a slot is returned alone."""
+    every thing the recogniser can hear (or of the COCO classes given, those
+    it can hear): the grammar's phrases.  A phrase without a slot is returned
+    alone."""
     slot_forms: Callable[[str], tuple[str, ...]]
     """A request template with :data:`slot word <Tongue.slot_word>` in its
     slot ("is there a thing"): the matcher's reference phrases."""

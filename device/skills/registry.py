@@ -73,6 +73,27 @@ class SlotSkill(Skill, Protocol):
         ...
 
 
+#: The things a compiled grammar names (``grammar_phrases(compact=True)``):
+#: the likeliest on a walk.  Other names still reach the skills through the
+#: engines' free-form fallback and the matcher's slot.
+GRAMMAR_THINGS: Final = (
+    "person",
+    "car",
+    "bus",
+    "truck",
+    "bicycle",
+    "motorcycle",
+    "dog",
+    "cat",
+    "bird",
+    "bench",
+    "chair",
+    "cup",
+    "bottle",
+    "cell phone",
+    "traffic light",
+)
+
 #: A request to look that names a thing is a question about that thing.
 _ASKS_ABOUT_A_THING: Final = {"see": "find"}
 
@@ -114,18 +135,22 @@ class SkillRegistry:
             return self._fallback
         return self._skills[name]
 
-    def grammar_phrases(self, language: Language) -> list[str]:
+    def grammar_phrases(self, language: Language, *, compact: bool = False) -> list[str]:
         """Every phrase the recogniser for ``language`` should accept, once each.
 
         The skills' phrases plus polite variants, in a stable order (skills in
         registration order) so the grammar, and so the recogniser, is the same
-        from one start to the next.
+        from one start to the next.  ``compact`` fills the templates with
+        :data:`GRAMMAR_THINGS` only, for engines that compile a grammar: with
+        every name (5,589 English phrases) PocketSphinx took 6 s to decode
+        "what time is it", with 400 phrases 0.4 s.
         """
         seen: dict[str, None] = {}
         words = tongue(language)
+        only = GRAMMAR_THINGS if compact else None
         for skill in self._skills.values():
             for template in skill.phrases.get(language, ()):
-                for phrase in words.fill(template):
+                for phrase in words.fill(template, only):
                     for variant in phrase_variants(" ".join(phrase.split()), language):
                         seen.setdefault(variant, None)
         return list(seen)
@@ -139,7 +164,7 @@ class SkillRegistry:
         """
         # A template's first filling: "is there a person".
         return [
-            tongue(language).fill(skill.phrases[language][0])[0]
+            tongue(language).fill(skill.phrases[language][0], None)[0]
             for skill in self._skills.values()
             if skill.phrases.get(language)
         ]

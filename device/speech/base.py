@@ -70,7 +70,10 @@ class RecognizerSettings:
     language: Language
     """The language to recognise."""
     phrases: tuple[str, ...] = ()
-    """The skills' command phrases, raw; engines with a grammar build it from them."""
+    """The skills' command phrases, every thing's name filled in (what Whisper snaps to)."""
+    grammar: tuple[str, ...] = ()
+    """The phrases for engines that compile a grammar, fewer names filled in
+    (a big grammar made PocketSphinx slow); empty: ``phrases``."""
     examples: tuple[str, ...] = ()
     """One phrase per request (the skills' first); Whisper is prompted with them."""
     free_form_fallback: bool = True

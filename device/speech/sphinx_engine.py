@@ -73,7 +73,7 @@ def has_model(settings: RecognizerSettings) -> bool:
 def open_recognizer(settings: RecognizerSettings) -> PocketSphinxRecognizer:
     """The registry's entry point (:mod:`device.speech.registry`); English only."""
     return PocketSphinxRecognizer(
-        phrases=settings.phrases, free_form_fallback=settings.free_form_fallback
+        phrases=settings.grammar or settings.phrases, free_form_fallback=settings.free_form_fallback
     )
 
 

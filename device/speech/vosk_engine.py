@@ -115,7 +115,7 @@ def open_recognizer(settings: RecognizerSettings) -> VoskRecognizer:
     return VoskRecognizer(
         model_dir=model_dir,
         language=settings.language,
-        phrases=settings.phrases,
+        phrases=settings.grammar or settings.phrases,
         free_form_fallback=settings.free_form_fallback,
     )
 
