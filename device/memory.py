@@ -213,7 +213,7 @@ class VisualMemory:
                 *directory.glob(f"{IMAGES}/{_TEMP_PREFIX}*"),
             ]:
                 stale.unlink()  # a trim or image write that was killed
-            data = self._read_tail()
+            data, on_disk = self._read_tail()
         except OSError as exc:
             log.warning("visual memory in %s is unreadable (%s); starting empty", directory, exc)
             return
@@ -224,37 +224,38 @@ class VisualMemory:
             with contextlib.suppress(OSError), open(self._path, "r+b") as f:
                 f.truncate(len(whole))
         lines = whole.decode("utf-8", errors="replace").splitlines(keepends=True)
-        looks = [look for look in map(Look.from_line, lines) if look is not None]
-        if len(looks) < len(lines):
-            log.warning("%s: %d damaged looks skipped", self._path, len(lines) - len(looks))
-        self._looks = looks
-        self._bytes = len(whole)
-        oldest = self._clock() - self.retention_s
-        if looks and (
-            looks[0].at < oldest or len(looks) < len(lines) or self._bytes > self.max_bytes
-        ):
+        read = [(look, len(line.encode())) for line in lines if (look := Look.from_line(line))]
+        if len(read) < len(lines):
+            log.warning("%s: %d damaged looks skipped", self._path, len(lines) - len(read))
+        self._looks, self._bytes = self._within_bounds(
+            [look for look, _ in read], [n for _, n in read]
+        )
+        # Damaged lines, looks past the retention, or a file longer than the
+        # tail that was read: the file is made what was kept.
+        if self._bytes != on_disk and on_disk:
             with contextlib.suppress(OSError):
-                self._rewrite([look for look in looks if look.at >= oldest])
+                self._rewrite(self._looks)
 
-    def _read_tail(self) -> bytes:
-        """The log's bytes, at most ``max_bytes`` of its end; anything that is
-        not a regular file (a FIFO would hang the start) is set aside."""
+    def _read_tail(self) -> tuple[bytes, int]:
+        """The log's bytes, at most ``max_bytes`` of its end, and the file's
+        size; anything that is not a regular file (a FIFO would hang the
+        start) is set aside."""
         try:
             st = os.lstat(self._path)
         except FileNotFoundError:
-            return b""
+            return b"", 0
         if not stat.S_ISREG(st.st_mode):
             log.warning("%s is not a regular file; setting it aside", self._path)
             self._path.replace(self._path.with_name(LOG_FILE + ".corrupt"))
-            return b""
+            return b"", 0
         with open(self._path, "rb") as f:
             if st.st_size <= self.max_bytes:
-                return f.read()
+                return f.read(), st.st_size
             f.seek(st.st_size - self.max_bytes)
             tail = f.read()
         # Started mid-line: the first (partial) line is not a look.  The
-        # trim after opening rewrites the file to what was kept.
-        return tail[tail.find(b"\n") + 1 :]
+        # rewrite after opening makes the file what was kept.
+        return tail[tail.find(b"\n") + 1 :], st.st_size
 
     def _append(self, line: bytes) -> None:
         fd = os.open(self._path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
@@ -265,21 +266,7 @@ class VisualMemory:
             os.close(fd)
         self._bytes += len(line)
         if self._bytes > self.max_bytes:
-            self._trim()
-
-    def _trim(self) -> None:
-        """Keep the newest looks within the retention that fit in ``_TRIM_TO`` of the cap."""
-        oldest = self._clock() - self.retention_s
-        budget = int(self.max_bytes * _TRIM_TO)
-        kept: list[Look] = []
-        size = 0
-        for look in reversed(self._looks):
-            size += len(look.to_line().encode())
-            if size > budget or look.at < oldest:
-                break
-            kept.append(look)
-        kept.reverse()
-        self._rewrite(kept)
+            self._rewrite(self._within_bounds(self._looks)[0])
 
     def _rewrite(self, looks: Sequence[Look]) -> None:
         """Replace the log with ``looks``, atomically (see the module docstring)."""
@@ -290,18 +277,33 @@ class VisualMemory:
         self._bytes = len(data)
 
     def _drop_old_in_ram(self) -> None:
-        """The same bounds as on disk: the retention, and ``max_bytes`` of lines."""
+        """The same bounds as on disk, checked as cheaply: only when passed."""
         oldest = self._clock() - self.retention_s
-        if self._looks and self._looks[0].at < oldest:
-            self._looks = [look for look in self._looks if look.at >= oldest]
-            self._bytes = sum(len(look.to_line().encode()) for look in self._looks)
-        if self._bytes > self.max_bytes:
-            budget = int(self.max_bytes * _TRIM_TO)
-            drop = 0
-            while drop < len(self._looks) and self._bytes > budget:
-                self._bytes -= len(self._looks[drop].to_line().encode())
-                drop += 1
-            del self._looks[:drop]
+        if (self._looks and self._looks[0].at < oldest) or self._bytes > self.max_bytes:
+            self._looks, self._bytes = self._within_bounds(self._looks)
+
+    def _within_bounds(
+        self, looks: Sequence[Look], sizes: Sequence[int] | None = None
+    ) -> tuple[list[Look], int]:
+        """The newest of ``looks`` within the retention, and if their lines pass
+        ``max_bytes``, only those that fit in ``_TRIM_TO`` of it (so a trim is
+        not redone at the next look); with the size of their lines (given, or
+        measured by writing each line again)."""
+        oldest = self._clock() - self.retention_s
+        if sizes is None:
+            sizes = [len(look.to_line().encode()) for look in looks]
+        sized = [(look, n) for look, n in zip(looks, sizes, strict=True) if look.at >= oldest]
+        total = sum(n for _, n in sized)
+        budget = int(self.max_bytes * _TRIM_TO) if total > self.max_bytes else total
+        kept: list[Look] = []
+        size = 0
+        for look, n in reversed(sized):
+            if size + n > budget:
+                break
+            kept.append(look)
+            size += n
+        kept.reverse()
+        return kept, size
 
     def _keep_image(self, frame: Frame, at: float) -> None:
         assert self.directory is not None

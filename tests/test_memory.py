@@ -219,3 +219,15 @@ def test_a_memory_in_ram_is_bounded_like_one_on_disk() -> None:
     looks = memory.looks()
     assert sum(len(x.to_line()) for x in looks) <= 20_000
     assert looks[-1].at == clock.now - 1  # the newest kept
+
+
+def test_a_log_bigger_than_the_cap_is_shrunk_at_open(tmp_path: Path) -> None:
+    clock = Clock()
+    big = VisualMemory(tmp_path, max_bytes=200_000, clock=clock)
+    for _ in range(1_000):
+        big.remember(report("person", "car", "dog"))
+        clock.now += 1
+    assert (tmp_path / LOG_FILE).stat().st_size > 50_000
+    small = VisualMemory(tmp_path, max_bytes=20_000, clock=clock)  # the setting lowered
+    assert (tmp_path / LOG_FILE).stat().st_size <= 20_000
+    assert small.looks() and small.looks()[-1].at == clock.now - 1
