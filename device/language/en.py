@@ -3,6 +3,7 @@ the grammar (plurals, articles, numbers, the clock)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -726,6 +727,9 @@ _SYNONYMS: Final[Mapping[str, tuple[str, ...]]] = {
 }
 
 
+# One utterance is named several times a turn (the matcher's slotted text,
+# each slot skill's check, the answer, the ``--json`` slots): name it once.
+@functools.lru_cache(maxsize=64)
 def naming(utterance: str) -> Naming:
     words = re.sub(r"[^a-z'\s]", " ", utterance.lower()).split()
     bare = [w.strip("'") for w in words]

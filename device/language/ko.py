@@ -4,6 +4,7 @@ consonant, the clock)."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Mapping, Sequence
@@ -669,6 +670,9 @@ def _is_counter(words: Sequence[str], i: int) -> bool:
 _HANGUL_ONLY: Final = re.compile(r"[^가-힣]")
 
 
+# One utterance is named several times a turn (the matcher's slotted text,
+# each slot skill's check, the answer, the ``--json`` slots): name it once.
+@functools.lru_cache(maxsize=64)
 def naming(utterance: str) -> Naming:
     # Whole words only: 말 (horse) must not be found in 말해 (say); and the
     # counter of "몇 개" is not a dog (개).  A name may span up to three words

@@ -61,9 +61,10 @@ def not_seen(intent: str, ctx: SkillContext, asked: Sequence[str]) -> Answer:
 def found_groups(
     looked: SceneReport, asked: Sequence[str], side: Side | None = None
 ) -> list[Group]:
-    """The groups of ``asked`` things in the look (on ``side`` only, if given)."""
+    """The groups of ``asked`` things in the look, or of every thing if
+    ``asked`` is empty; on ``side`` only, if given."""
     objects = [o for o in looked.objects if side is None or side_of(o.box) == side]
-    return [g for g in group(objects) if set(_named(g)) & set(asked)]
+    return [g for g in group(objects) if not asked or set(_named(g)) & set(asked)]
 
 
 class FindSkill:
@@ -219,8 +220,7 @@ class SideSkill:
         asked = words.asked_things(utterance) or (
             topic.things if topic is not None and topic.intent != self.name else ()
         )
-        on_side = [o for o in looked.objects if side_of(o.box) == side]
-        groups = [g for g in group(on_side) if not asked or set(_named(g)) & set(asked)]
+        groups = found_groups(looked, asked, side)
         if not groups:
             text = words.none_on_side(asked[0] if asked else None, side)
             details: dict[str, object] = {"found": False, "claimed": []}
