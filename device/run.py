@@ -23,6 +23,7 @@ from device.ask import hold_and_speak, next_turn_while_busy, synthesised_questio
 from device.assistant import Device, open_device
 from device.config import Config
 from device.errors import CompanionError
+from device.language.tongues import say
 from device.saved_settings import StateStore, state_directory
 from device.service import Notifier, Watchdog
 from device.turns import TurnRecord
@@ -38,6 +39,13 @@ def config_problem_speech(message: str, path: str) -> str:
     """The spoken form of a config error: what is wrong, without the file's full path."""
     detail = message.removeprefix(f"{path}: ")
     return f"There's a mistake in companion.toml, so I'm using the default settings. {detail}."
+
+
+def vision_problem_speech(device: Device) -> str | None:
+    """What the device says at start when it opened without sight."""
+    if device.vision_problem is None:
+        return None
+    return say(device.engines.language).vision_model_error
 
 
 def turn_summary(rec: TurnRecord) -> str:
@@ -102,9 +110,10 @@ def run_device(
         status = f"ready: {device.hardware.kind} hardware, language {cfg.device.language}"
         log.info("%s; press the talk button", status)
         notifier.ready(status)
-        if config_problem is not None:
-            log.error("announced: %s", config_problem)
-        device.runtime.announce(config_problem or "", is_error=config_problem is not None)
+        problems = [p for p in (config_problem, vision_problem_speech(device)) if p]
+        for problem in problems:
+            log.error("announced: %s", problem)
+        device.runtime.announce(" ".join(problems), is_error=bool(problems))
         watchdog = Watchdog(notifier, device.runtime.is_alive)
         watchdog.start()
         questions = cfg.fake.questions if device.hardware.fake is not None else ()
@@ -115,7 +124,7 @@ def run_device(
             finger = threading.Thread(
                 target=_ask_scripted,
                 args=(device, questions),
-                kwargs={"announced": config_problem is not None, "stop": stop},
+                kwargs={"announced": bool(problems), "stop": stop},
                 name="scripted-questions",
                 daemon=True,
             )

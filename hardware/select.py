@@ -52,6 +52,8 @@ class HardwareSettings:
     fake_camera: Path | None
     """Image, folder or video for the fake camera."""
     fake_paced: bool
+    fake_earpiece_keep_s: float | None = None
+    """How many seconds of what it played the fake earpiece keeps; None: all."""
 
 
 @dataclass(frozen=True)
@@ -224,7 +226,11 @@ def open_fake(settings: HardwareSettings) -> HardwareSet:
     )
     led = GpioLed(pin=settings.led_pin, pwm=settings.led_pwm, pin_factory=factory)
     mic = WavMicrophone(paced=settings.fake_paced)
-    ear = RecordingEarpiece(sample_rate=settings.output_rate, paced=settings.fake_paced)
+    ear = RecordingEarpiece(
+        sample_rate=settings.output_rate,
+        paced=settings.fake_paced,
+        keep_s=settings.fake_earpiece_keep_s,
+    )
     presser = ScriptedPresser(pin_factory=factory, pin=settings.button_pin)
     controls = FakeControls(factory, presser, mic, ear, camera)
     return HardwareSet("fake", camera, button, led, mic, ear, fake=controls)

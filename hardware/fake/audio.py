@@ -227,13 +227,27 @@ class RecordingEarpiece(Resource):
     ``max(t, end of the previous piece)`` and lasts ``len / sample_rate``, so
     ``stop()`` truncates each piece to what would have been heard by then.
     Without ``paced`` everything is heard the instant it is queued.
+
+    ``keep_s`` bounds the recording: once the pieces kept hold more than that
+    many seconds, the oldest finished ones are dropped, so a fake device that
+    runs for days stays the same size.  ``None`` keeps everything.
     """
 
-    def __init__(self, *, sample_rate: int = DEFAULT_EARPIECE_RATE, paced: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        sample_rate: int = DEFAULT_EARPIECE_RATE,
+        paced: bool = True,
+        keep_s: float | None = None,
+    ) -> None:
         if sample_rate <= 0:
             raise ValueError(f"sample_rate must be positive, not {sample_rate}")
+        if keep_s is not None and keep_s <= 0:
+            raise ValueError(f"keep_s must be positive or None, not {keep_s}")
         self._rate = sample_rate
         self._paced = paced
+        self._keep = None if keep_s is None else round(keep_s * sample_rate)
+        self._kept = 0  # samples in self._pieces
         self._pieces: list[_Piece] = []
         self._end = 0.0  # monotonic time the last queued sample will have been heard
         self._interrupted = False
@@ -269,10 +283,24 @@ class RecordingEarpiece(Resource):
                 return
             start = max(now, self._end) if self._paced else now
             self._pieces.append(_Piece(samples, now, start, samples.size))
+            self._kept += samples.size
+            self._drop_oldest(now)
             if self._paced:
                 self._end = start + samples.size / self._rate
             self._interrupted = False
             self._cond.notify_all()
+
+    def _drop_oldest(self, now: float) -> None:
+        """Keep the recording within ``keep_s`` (never a piece still playing:
+        ``stop()`` may yet cut it)."""
+        if self._keep is None:
+            return
+        while self._kept > self._keep and len(self._pieces) > 1:
+            oldest = self._pieces[0]
+            if self._paced and oldest.started_at + oldest.heard_samples / self._rate > now:
+                return
+            self._pieces.pop(0)
+            self._kept -= oldest.pcm.size
 
     def stop(self) -> None:
         now = time.monotonic()
@@ -323,7 +351,7 @@ class RecordingEarpiece(Resource):
 
     @property
     def played(self) -> list[PlayedPiece]:
-        """Every piece since the last :meth:`clear`, oldest first."""
+        """Every piece since the last :meth:`clear` (within ``keep_s``), oldest first."""
         with self._cond:
             return [
                 PlayedPiece(p.pcm, p.queued_at, p.started_at, p.heard_samples, p.cut, self._rate)
@@ -374,4 +402,5 @@ class RecordingEarpiece(Resource):
         """Forget the recording (playback in progress still finishes on time)."""
         with self._cond:
             self._pieces.clear()
+            self._kept = 0
             self._mark = 0.0

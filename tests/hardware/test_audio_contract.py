@@ -499,6 +499,28 @@ def test_fake_earpiece_unpaced_is_instant_and_cannot_be_cut() -> None:
         assert ear.played == [] and ear.first_audio_at is None
 
 
+def test_fake_earpiece_keeps_only_the_newest_keep_s_seconds() -> None:
+    """A fake device that runs for days must not keep every answer (issue 10)."""
+    with RecordingEarpiece(sample_rate=EAR_RATE, paced=False, keep_s=2.5) as ear:
+        pieces = [noise(1.0, EAR_RATE, seed=n) for n in range(6)]
+        for piece in pieces:
+            ear.play(piece)
+        kept = ear.played
+        assert len(kept) == 2  # 2 s of the 6, the newest: a third would pass 2.5 s
+        np.testing.assert_array_equal(kept[0].pcm, pieces[4])
+        np.testing.assert_array_equal(kept[1].pcm, pieces[5])
+    with RecordingEarpiece(sample_rate=EAR_RATE, paced=True, keep_s=0.1) as ear:
+        # Paced, a piece still playing is kept whatever its length: stop() may
+        # yet cut it, and what was heard must stay right.
+        ear.play(noise(0.3, EAR_RATE, seed=1))
+        ear.play(noise(0.3, EAR_RATE, seed=2))
+        assert len(ear.played) == 2
+        ear.stop()
+        assert [p.cut for p in ear.played] == [True, True]
+    with pytest.raises(ValueError, match="keep_s"):
+        RecordingEarpiece(keep_s=0)
+
+
 # ------------------------------------------------------------- ALSA config
 
 
