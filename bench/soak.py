@@ -1,6 +1,6 @@
 """Soak the device: many press cycles of every kind, and what they leave behind.
 
-    .venv/bin/python -m bench.soak [--cycles 1000] [--seed 0] [--paced]
+    .venv/bin/python -m bench.soak [--cycles 1000] [--seed 0] [--paced] [--run]
 
 Builds the device as ``companion run --hardware fake`` does (``open_device``
 with the default config, fake hardware, the real engines and models) and
@@ -16,6 +16,9 @@ RSS, threads and open file descriptors after the warm-up and at the end.
 Targets (issue 10): every turn answered or deliberately dropped (a tap, a
 cancel, an interruption), RSS growth under 5 %, no thread or fd growth.
 ``tests/e2e/test_soak.py`` runs 100 cycles of it in the suite.
+
+With ``--run`` the same mix drives ``companion -v run`` in a process of its
+own, through its ``[fake] questions`` script (:mod:`bench.soak_run`).
 """
 
 from __future__ import annotations
@@ -66,14 +69,13 @@ class Resources:
     fds: int
 
     @classmethod
-    def now(cls) -> Resources:
+    def now(cls, pid: int | str = "self") -> Resources:
+        proc = Path("/proc") / str(pid)
         rss_kb = 0
-        for line in Path("/proc/self/status").read_text().splitlines():
+        for line in (proc / "status").read_text().splitlines():
             if line.startswith("VmRSS:"):
                 rss_kb = int(line.split()[1])
-        return cls(
-            rss_kb / 1024, len(os.listdir("/proc/self/task")), len(os.listdir("/proc/self/fd"))
-        )
+        return cls(rss_kb / 1024, len(os.listdir(proc / "task")), len(os.listdir(proc / "fd")))
 
 
 @dataclass
@@ -216,8 +218,6 @@ def soak(
 
 
 def print_report(report: SoakReport, seconds: float) -> None:
-    assert report.start is not None and report.end is not None
-    s, e = report.start, report.end
     print(
         f"{sum(report.cycles.values())} cycles in {seconds:.0f} s: "
         + ", ".join(f"{n} {k}" for k, n in report.cycles.most_common())
@@ -226,6 +226,10 @@ def print_report(report: SoakReport, seconds: float) -> None:
         f"{report.turns} turns: " + ", ".join(f"{n} {k}" for k, n in report.outcomes.most_common())
     )
     print(f"faults: {len(report.faults)}" + "".join(f"\n  {f}" for f in report.faults[:20]))
+    if report.start is None or report.end is None:
+        print("no resource figures: the run did not get through its warm-up and its end")
+        return
+    s, e = report.start, report.end
     growth = 100 * (e.rss_mb - s.rss_mb) / s.rss_mb
     print(
         f"RSS {s.rss_mb:.0f} -> {e.rss_mb:.0f} MB ({growth:+.1f} %); "
@@ -250,9 +254,23 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--paced", action="store_true", help="the microphone in real time")
     ap.add_argument("--json", action="store_true", help="also print the report as one JSON line")
+    ap.add_argument(
+        "--run",
+        action="store_true",
+        help="drive `companion -v run` in its own process, through [fake] questions",
+    )
     args = ap.parse_args()
-    limit_malloc_arenas()  # as `companion` does
     print(f"machine: {machine()}")
+    if args.run:
+        from bench.soak_run import soak_companion_run
+
+        t0 = time.monotonic()
+        report = soak_companion_run(args.cycles, seed=args.seed)
+        print_report(report, time.monotonic() - t0)
+        if args.json:
+            print(json.dumps(report.as_json()))
+        return
+    limit_malloc_arenas()  # as `companion` does
     cfg = Config().with_overrides(device={"hardware": "fake"}, fake={"paced": args.paced})
     t0 = time.monotonic()
     with open_device(cfg, backend="fake") as device:

@@ -113,6 +113,21 @@ def next_turn_while_busy(device: Device) -> TurnRecord:
             idle_since = None
 
 
+def wait_until_idle(device: Device) -> None:
+    """Wait until the device has handled all it was given and is idle again,
+    for as long as it makes progress (as :func:`next_turn_while_busy`)."""
+    started = time.monotonic()
+    while True:
+        # The loop answers a ping only after every event posted before it (a
+        # press, a release), so the phase seen after it is not stale.
+        if not device.runtime.is_alive(STALL_S):
+            raise TimeoutError(f"the device's loop did not answer for {STALL_S:.0f} s")
+        if device.runtime.wait_until(lambda view: view.state.phase is Phase.IDLE, 5.0):
+            return
+        if time.monotonic() - started > TURN_LIMIT_S:
+            raise TimeoutError(f"the device was still busy after {TURN_LIMIT_S:.0f} s")
+
+
 def hold_and_speak(device: Device, question: Pcm) -> TurnRecord:
     """Press, speak ``question`` while holding, release, and wait for the turn."""
     press_speak_release(device, question)

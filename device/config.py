@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 from device.errors import ConfigError
 from device.language import Language
+from device.script import parse_script
 from hardware.select import BackendName
 
 DEFAULT_CONFIG_PATH = Path(__file__).with_name("companion.toml")
@@ -181,10 +182,12 @@ class FakeConfig:
     """How many seconds of what the fake earpiece played it keeps (for earpiece_wav and
     the demo); older audio is dropped, so a long run stays the same size. 0 keeps all."""
     questions: tuple[str, ...] = ()
-    """Questions a scripted finger asks, holding the talk button, once `companion run` is ready."""
+    """What a scripted finger does once `companion run` is ready: text to say, .wav files,
+    or (double press), (tap), (hold S), (wait S), (note ...), (while answering) STEP."""
 
     def __post_init__(self) -> None:
         _check_range("fake.earpiece_keep_s", self.earpiece_keep_s, 0, 86400)
+        parse_script(self.questions)
 
 
 @dataclass(frozen=True)

@@ -10,24 +10,39 @@ Start-up order matters to someone holding a device with no screen:
 3. While it runs, every turn is one journal line, and the watchdog is pinged
    only while the runtime loop answers.
 
-With ``[fake] questions`` set, a scripted finger asks them once the device is
-ready; the QEMU smoke image proves a whole boot this way.
+With ``[fake] questions`` set, a scripted finger does those steps once the
+device is ready (:mod:`device.script`); the QEMU smoke image proves a whole
+boot this way, and ``bench/soak.py --run`` soaks ``companion run`` with it.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
+from pathlib import Path
 
-from device.ask import hold_and_speak, next_turn_while_busy, synthesised_question
+import numpy as np
+
+from device.ask import (
+    TURN_LIMIT_S,
+    load_question,
+    next_turn_while_busy,
+    press_speak_release,
+    synthesised_question,
+    wait_until_idle,
+    wait_until_speaking,
+)
 from device.assistant import Device, open_device
 from device.config import Config
 from device.errors import CompanionError
 from device.language.tongues import say
 from device.saved_settings import StateStore, state_directory
+from device.script import Step, parse_script
 from device.service import Notifier, Watchdog
 from device.turns import TurnRecord
 from hardware.errors import HardwareError
+from hardware.ports import MIC_RATE, Pcm
 
 log = logging.getLogger("companion")
 
@@ -50,7 +65,10 @@ def vision_problem_speech(device: Device) -> str | None:
 
 def turn_summary(rec: TurnRecord) -> str:
     """One journal line per turn: what was heard, what was answered, how fast."""
-    parts = [f"turn {rec.turn} {rec.outcome or 'ended'}"]
+    ended = rec.outcome or "ended"
+    if rec.is_error and ended != "error":
+        ended += " with an error"
+    parts = [f"turn {rec.turn} {ended}"]
     if rec.heard:
         parts.append(f"heard {rec.heard!r}")
     if rec.answer:
@@ -61,19 +79,81 @@ def turn_summary(rec: TurnRecord) -> str:
     return "; ".join(parts)
 
 
+class _SpokenQuestions:
+    """The finger's questions in the device's voice, the newest few kept: a
+    barge-in must press as soon as the answer is heard, not after its
+    question has been synthesised (and a soak asks the same ones again)."""
+
+    KEPT = 16
+
+    def __init__(self, device: Device) -> None:
+        self._device = device
+        self._made: dict[str, Pcm] = {}
+
+    def __call__(self, text: str) -> Pcm:
+        pcm = self._made.pop(text, None)
+        if pcm is None:
+            pcm = synthesised_question(self._device, text)
+        self._made[text] = pcm  # now the newest
+        while len(self._made) > self.KEPT:
+            del self._made[next(iter(self._made))]
+        return pcm
+
+
+def _do(device: Device, step: Step, spoken: _SpokenQuestions) -> None:
+    fake = device.hardware.scripted()
+    match step.kind:
+        case "say":
+            press_speak_release(device, spoken(step.text))
+        case "wav":
+            press_speak_release(device, load_question(Path(step.text)))
+        case "hold":
+            press_speak_release(device, np.zeros(int(MIC_RATE * step.seconds), np.int16))
+        case "double press":
+            fake.presser.double_press()
+        case "tap":
+            fake.presser.tap()
+        case "wait":
+            time.sleep(step.seconds)
+        case "note":
+            log.info("script note: %s", step.text)
+
+
+def run_script(device: Device, steps: list[Step], *, stop: threading.Event) -> int:
+    """Do ``steps`` (:mod:`device.script`) in order; how many were done
+    (fewer if ``stop`` was set)."""
+    spoken = _SpokenQuestions(device)
+    for n, step in enumerate(steps):
+        if stop.is_set():
+            return n
+        following = steps[n + 1] if n + 1 < len(steps) else None
+        if following is not None and following.kind == "say" and following.while_answering:
+            spoken(following.text)  # ready before the answer it interrupts
+        _do(device, step, spoken)
+        if following is not None and following.while_answering:
+            if not wait_until_speaking(device, TURN_LIMIT_S):
+                raise TimeoutError(f"no answer was heard within {TURN_LIMIT_S:.0f} s")
+        elif step.kind not in ("wait", "note"):
+            if step.kind in ("tap", "double press"):
+                # A tap is a turn of its own only once the double-press window has passed.
+                time.sleep(device.cfg.button.double_window + 0.05)
+            wait_until_idle(device)
+    return len(steps)
+
+
 def _ask_scripted(
     device: Device, questions: tuple[str, ...], *, announced: bool, stop: threading.Event
 ) -> None:
     try:
         if announced:  # the spoken announcement is a turn of its own: let it finish
             next_turn_while_busy(device)
-        for text in questions:
-            if stop.is_set():
-                log.info("scripted questions stopped: the device is stopping")
-                return
-            hold_and_speak(device, synthesised_question(device, text))
-        log.info("scripted questions done: %d asked", len(questions))
-    except (CompanionError, TimeoutError) as exc:
+        steps = parse_script(questions)
+        done = run_script(device, steps, stop=stop)
+        if done < len(steps):
+            log.info("scripted questions stopped: the device is stopping")
+        else:
+            log.info("scripted questions done: %d asked", len(steps))
+    except (CompanionError, TimeoutError, OSError) as exc:
         log.error("scripted questions stopped: %s", exc)
 
 

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from device.assistant import Engines
+from device.config import Config
 from device.earcons import earcon
 from device.service import Notifier, Watchdog
 from device.states import Earcon
@@ -186,6 +187,44 @@ questions = {questions}
     done, lines = _run_until(env, "scripted questions done")
     assert done.returncode == 0, done.stderr
     assert json.loads((tmp_path / "state" / "state.json").read_text()) == {"volume": 1.0}
+
+
+def test_scripted_steps_press_tap_barge_in_and_play_a_wav(tmp_path: Path) -> None:
+    """Every kind of ``[fake] questions`` step, through ``companion run`` itself."""
+    from device.ask import say_to_file
+
+    wav = say_to_file(Config(), "What time is it?", tmp_path / "question.wav")
+    steps = [
+        "(double press)",
+        "(tap)",
+        "(hold 0.8)",
+        "What can you do?",
+        "(while answering) Turn the volume up.",
+        "(note halfway)",
+        "(wait 0.2)",
+        str(wav),
+    ]
+    env = _device_env(
+        tmp_path,
+        '[device]\nhardware = "fake"\n[vision]\nwarm_up = false\n'
+        f"[fake]\npaced = false\nquestions = {json.dumps(steps)}\n",
+    )
+    done, lines = _run_until(env, "scripted questions done")
+    assert done.returncode == 0, done.stderr
+    turns = [line.split("companion: ", 1)[-1] for line in lines if " turn " in line]
+    outcomes = [t.split(";")[0].split(" ", 2)[2] for t in turns]
+    assert outcomes == [
+        "answered",  # the double press: a description
+        "ignored tap",
+        "cancelled",
+        "interrupted",  # the help answer, cut by the next question
+        "answered",
+        "answered",  # the WAV
+    ], turns
+    assert "see:" in turns[0] and "help:" in turns[3] and "louder:" in turns[4]
+    assert "heard 'what time is it'" in turns[5] and "time:" in turns[5]
+    assert any("script note: halfway" in line for line in lines), lines
+    assert any("scripted questions done: 8 asked" in line for line in lines), lines
 
 
 def test_a_bad_config_file_is_spoken_and_the_device_runs_on_defaults(tmp_path: Path) -> None:
