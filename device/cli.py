@@ -29,6 +29,8 @@ log = logging.getLogger("companion")
 
 EXIT_USAGE = 2
 EXIT_FAILED = 1
+#: 128 + SIGPIPE, what a shell reports for a command whose reader went away.
+EXIT_BROKEN_PIPE = 141
 
 
 #: A config file that may be absent (the image points it at the boot partition).
@@ -72,7 +74,16 @@ def _config(
 def cmd_ask(args: argparse.Namespace) -> int:
     from device.ask import ask
 
-    cfg = _config(args)
+    if args.hardware is None and "COMPANION_HARDWARE" in os.environ:
+        # Honoured as by every command: `ask` presses a mock button and plays
+        # the WAV into a fake microphone, so only fake hardware can do it.
+        chosen = default_backend()
+        if chosen != "fake":
+            raise ConfigError(
+                f"COMPANION_HARDWARE={chosen}: ask plays a WAV into fake hardware only; "
+                "unset it or set it to fake"
+            )
+    cfg = _config(args).with_overrides(device={"hardware": "fake"})
     result = ask(cfg, question=args.question, out=args.out)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
@@ -85,6 +96,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
             print(f"release to first audio: {t:.0f} ms")
         if result["answer_wav"]:
             print(f"answer audio: {result['answer_wav']}")
+    if args.out is not None and not result["answer_wav"]:
+        print(
+            f"companion: nothing written to {args.out}: the turn ended "
+            f"{result['outcome'] or 'without an answer'}, with nothing spoken",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     return 0
 
 
@@ -134,7 +152,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from device.demo import run_demo
 
     cfg = _config(args)
+    writable_folder(args.out_dir)  # before the demo runs, not after
     return run_demo(cfg, out_dir=args.out_dir)
+
+
+def writable_folder(folder: Path) -> None:
+    """Make ``folder`` if need be and prove a file can be written in it; ConfigError if not."""
+    import tempfile
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        why = exc.strerror or str(exc)
+        raise ConfigError(f"--out-dir {folder}: cannot write there ({why})") from None
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
@@ -229,6 +261,27 @@ def limit_malloc_arenas() -> None:
         ctypes.CDLL(name).mallopt(m_arena_max, 1)
 
 
+def _common_options(p: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """--config, -v and --debug.  Every command takes them too (users type
+    ``companion run --config FILE``); there they default to SUPPRESS, so
+    leaving them out keeps what was given before the command."""
+    blank: dict[str, Any] = {"default": argparse.SUPPRESS} if suppress else {}
+    p.add_argument("--config", type=Path, help="TOML configuration file", **blank)
+    p.add_argument(
+        "-v", "--verbose", action="store_true", help="log what the device does", **blank
+    )
+    p.add_argument("--debug", action="store_true", help="show tracebacks", **blank)
+
+
+class _CommandParser(argparse.ArgumentParser):
+    """A command's parser: it takes --config, -v and --debug as well."""
+
+    def __init__(self, **kw: Any) -> None:
+        common = argparse.ArgumentParser(add_help=False)
+        _common_options(common, suppress=True)
+        super().__init__(parents=[common], **kw)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="companion",
@@ -236,10 +289,10 @@ def build_parser() -> argparse.ArgumentParser:
         "speaking assistant that runs offline on a Raspberry Pi.",
     )
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    p.add_argument("--config", type=Path, help="TOML configuration file")
-    p.add_argument("-v", "--verbose", action="store_true", help="log what the device does")
-    p.add_argument("--debug", action="store_true", help="show tracebacks")
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _common_options(p, suppress=False)
+    sub = p.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_CommandParser
+    )
 
     def lang(q: argparse.ArgumentParser) -> None:
         q.add_argument("--lang", choices=LANGUAGES, help="language (default: from config)")
@@ -255,7 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.set_defaults(func=cmd_run)
 
     q = sub.add_parser("ask", help="press, play a question WAV, release, print the answer")
-    q.add_argument("--hardware", choices=["fake"], default="fake")
+    q.add_argument("--hardware", choices=["fake"], help="only fake: ask drives a mock button")
     q.add_argument("--camera", type=Path, help="image, folder or video the camera shows")
     q.add_argument("--question", type=Path, required=True, help="the spoken question (WAV)")
     q.add_argument("--out", type=Path, help="write the spoken answer here (WAV)")
@@ -288,7 +341,9 @@ def build_parser() -> argparse.ArgumentParser:
     q.set_defaults(func=cmd_doctor)
 
     q = sub.add_parser("models", help="manage downloadable models")
-    msub = q.add_subparsers(dest="models_command", required=True, metavar="ACTION")
+    msub = q.add_subparsers(
+        dest="models_command", required=True, metavar="ACTION", parser_class=_CommandParser
+    )
     f = msub.add_parser("fetch", help="download and verify a model (needs internet)")
     f.add_argument("name", nargs="?", default="vosk-en", help="model name (default: vosk-en)")
     f.add_argument(
@@ -316,14 +371,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.debug else logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if args.command == "run" and not args.verbose and sys.stderr.isatty():
+        # A person watching a terminal sees one line per turn (and the ready
+        # line) without -v; the journal of a service is left as it was.
+        log.setLevel(logging.INFO)
     try:
         code: int = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler
         return code
     except (CompanionError, HardwareError) as exc:
         if args.debug:
             raise
         print(f"companion: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    except BrokenPipeError:
+        # `companion describe --json | head`: the reader has what it wanted.
+        # Python would print a traceback at exit flushing stdout again, so
+        # stdout is pointed at /dev/null first (the Python docs' recipe).
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
         return 130
 

@@ -24,6 +24,10 @@ class AudioDeviceError(HardwareError, OSError):
     """A microphone or earpiece could not be opened or stopped working."""
 
 
+class AudioFileError(HardwareError, OSError):
+    """A WAV file could not be written (or read) where it was asked for."""
+
+
 class AudioFormatError(HardwareError, ValueError):
     """Audio data (for example a WAV file) is unreadable or not usable."""
 

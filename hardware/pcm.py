@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import soxr
 
-from hardware.errors import AudioFormatError
+from hardware.errors import AudioFileError, AudioFormatError
 from hardware.ports import Pcm
 
 
@@ -82,15 +82,40 @@ def read_wav(path: str | Path, *, rate: int | None = None) -> tuple[Pcm, int]:
 
 
 def write_wav(path: str | Path, pcm: Pcm, rate: int) -> Path:
-    """Write mono int16 ``pcm`` as a 16-bit WAV; parent folders are created."""
+    """Write mono int16 ``pcm`` as a 16-bit WAV; parent folders are created.
+
+    :class:`AudioFileError` (one line) if it cannot be written: a directory,
+    a read-only or full disk, a path under ``/proc``.
+    """
     p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    with wave.open(str(p), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(np.asarray(pcm, dtype="<i2").tobytes())
+    if p.is_dir():
+        raise AudioFileError(f"cannot write {p}: it is a directory, not a file name")
+    frames = np.asarray(pcm, dtype="<i2").tobytes()
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        # The file is opened here, not by wave.open(name): when wave opens it
+        # and that fails, its half-made writer prints a traceback as it is
+        # collected (Wave_write.__del__, Python 3.11).
+        with p.open("wb") as f:
+            w = wave.open(f, "wb")
+            try:
+                w.setnchannels(1)
+                w.setsampwidth(2)
+                w.setframerate(rate)
+                w.writeframes(frames)
+            finally:
+                _close_quietly(w)
+    except OSError as exc:
+        raise AudioFileError(f"cannot write {p}: {exc.strerror or exc}") from exc
     return p
+
+
+def _close_quietly(w: Any) -> None:
+    """Close a wave writer; a failure in close is raised once, not again at collection."""
+    try:
+        w.close()
+    finally:
+        w._file = None  # close() cleans up only if its writes succeed
 
 
 def rms(pcm: Pcm) -> float:

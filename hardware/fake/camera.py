@@ -34,13 +34,49 @@ def _fit(frame: Frame, max_pixels: int) -> Frame:
     return np.asarray(cv2.resize(frame, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
 
 
+#: No photo is this big; reading one whole would cost the memory a Zero lacks.
+MAX_IMAGE_BYTES = 100_000_000
+
+
+def truncation(data: bytes) -> str | None:
+    """Why a JPEG or PNG is cut short, or None if it is whole (or another format).
+
+    OpenCV decodes a truncated JPEG without an error, filling the missing
+    part with grey, and the device would then describe the grey.
+    """
+    if data.startswith(b"\xff\xd8"):
+        # In a JPEG's coded data a 0xFF byte is always followed by 0x00 or a
+        # restart marker, so the end-of-image marker after the last
+        # start-of-scan is the real end (a thumbnail's comes before it).
+        # (With no scan at all it is not a photo cut short: OpenCV says so.)
+        scan = data.rfind(b"\xff\xda")
+        if scan >= 0 and data.find(b"\xff\xd9", scan) < 0:
+            return "the JPEG is cut short (no end-of-image marker)"
+    elif data.startswith(b"\x89PNG\r\n\x1a\n"):
+        if data.rfind(b"IEND", max(0, len(data) - 64)) < 0:
+            return "the PNG is cut short (no IEND chunk)"
+    return None
+
+
 def read_image(path: Path, *, max_pixels: int = MAX_PIXELS) -> Frame:
     """Decode an image file as BGR, or raise :class:`CameraError` saying why."""
+    if path.is_dir():
+        raise CameraError(f"{path}: is a folder; give one image file")
     if not path.is_file():
         raise CameraError(f"{path}: no such image file")
+    try:
+        size = path.stat().st_size
+        if size > MAX_IMAGE_BYTES:
+            raise CameraError(f"{path}: {size:,} bytes is too big for an image")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CameraError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+    why = truncation(data)
+    if why is not None:
+        raise CameraError(f"{path}: {why}")
     # IMREAD_REDUCED_* would be faster for huge JPEGs, but it is JPEG-only;
     # decode then resize keeps every format working.
-    frame = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    frame = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
     if frame is None:
         raise CameraError(f"{path}: not an image OpenCV can read")
     return _fit(np.asarray(frame, dtype=np.uint8), max_pixels)

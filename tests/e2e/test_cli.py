@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import wave
 from pathlib import Path
 from typing import Any
@@ -220,9 +222,12 @@ def test_describe_in_korean(capsys: pytest.CaptureFixture[str]) -> None:
 @pytest.mark.parametrize(
     ("make", "said"),
     [
-        (lambda: np.zeros((480, 640, 3), np.uint8), "too dark"),
-        (lambda: np.full((1, 1, 3), 128, np.uint8), ""),
-        (lambda: np.random.default_rng(0).integers(0, 255, (3000, 4000, 3), dtype=np.uint8), ""),
+        (lambda: np.zeros((480, 640, 3), np.uint8), "It's too dark"),
+        (lambda: np.full((1, 1, 3), 128, np.uint8), "I mostly see grey."),
+        (
+            lambda: np.random.default_rng(0).integers(0, 255, (3000, 4000, 3), dtype=np.uint8),
+            "I mostly see grey.",
+        ),
     ],
     ids=["black", "1x1", "12MP"],
 )
@@ -236,7 +241,7 @@ def test_describe_odd_frames(
     code, out, err = run(capsys, "describe", str(path), "--json")
     assert code == 0, err
     result = json.loads(out)
-    assert result["text"] and said in result["text"]
+    assert said in result["text"] and result["objects"] == [], result["text"]
 
 
 def test_describe_a_file_that_is_not_an_image(
@@ -246,3 +251,107 @@ def test_describe_a_file_that_is_not_an_image(
     path.write_text("shopping list")
     code, _, err = run(capsys, "describe", str(path))
     assert code == 1 and "not an image" in err and err.count("\n") == 1
+
+
+COMPANION = [sys.executable, "-m", "device.cli"]
+
+
+@pytest.mark.parametrize("where", ["a directory", "/proc/x.wav", "/dev/full"])
+def test_an_unwritable_out_is_one_line(tmp_path: Path, where: str) -> None:
+    out = str(tmp_path) if where == "a directory" else where
+    done = subprocess.run(
+        [*COMPANION, "say", "Hello.", "--out", out], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"companion: cannot write {out}: "), done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
+
+
+def test_demo_refuses_an_unwritable_out_dir_before_it_runs(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("")
+    done = subprocess.run(
+        [*COMPANION, "demo", "--out-dir", str(tmp_path / "a-file" / "out")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1 and done.stdout == "", done.stdout  # no scene was played
+    assert "cannot write there (Not a directory)" in done.stderr
+    assert done.stderr.count("\n") == 1
+
+
+def test_a_reader_that_goes_away_is_not_a_traceback() -> None:
+    """`companion describe --json | head -1`."""
+    proc = subprocess.Popen(
+        [*COMPANION, "describe", "--json", str(SCENES / "dog.jpg")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # before anything is written
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141 and err == "", err
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p.mkdir(), "is a folder; give one image file"),
+        (
+            lambda p: p.write_bytes((SCENES / "dog.jpg").read_bytes()[:20000]),
+            "the JPEG is cut short",
+        ),
+    ],
+    ids=["folder", "truncated-jpeg"],
+)
+def test_describe_refuses_a_folder_and_a_cut_photo(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, make: Any, message: str
+) -> None:
+    path = tmp_path / "photo.jpg"
+    make(path)
+    code, out, err = run(capsys, "describe", str(path))
+    assert code == 1 and out == ""
+    assert message in err and err.count("\n") == 1, err
+
+
+def test_ask_out_after_a_cancelled_turn_says_nothing_was_written(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    silence = write_wav(tmp_path / "silence.wav", np.zeros(16000 * 2, np.int16), 16000)
+    out_wav = tmp_path / "answer.wav"
+    code, out, err = run(
+        capsys, "ask", "--question", str(silence), "--unpaced", "--out", str(out_wav)
+    )
+    assert code == 1 and not out_wav.exists()
+    assert f"nothing written to {out_wav}: the turn ended cancelled" in err, err
+    assert "heard:  (nothing)" in out
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("pi", "ask plays a WAV into fake hardware only"), ("nonsense", "use one of")],
+)
+def test_ask_honours_companion_hardware(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    question: Path,
+    value: str,
+    message: str,
+) -> None:
+    monkeypatch.setenv("COMPANION_HARDWARE", value)
+    code, _, err = run(capsys, "ask", "--question", str(question))
+    assert code == 1 and message in err and err.count("\n") == 1, err
+
+
+def test_config_and_verbose_work_after_the_command_too(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, question: Path
+) -> None:
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[speech]\nvosk_dir = "x"\n')
+    code, _, err = run(capsys, "listen", str(question), "--config", str(cfg), "-v")
+    assert code == 1 and "unknown key 'speech.vosk_dir'" in err
+    # Before the command it still works, and after it wins.
+    good = tmp_path / "good.toml"
+    good.write_text("")
+    code, _, err = run(capsys, "--config", str(cfg), "listen", str(question), "--config", str(good))
+    assert code == 0, err

@@ -348,3 +348,35 @@ def test_sigstop_past_the_watchdog_then_sigcont_the_device_answers(
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_companion_run_in_a_terminal_prints_a_line_per_turn_without_v(tmp_path: Path) -> None:
+    """Without -v a terminal still shows the device working (the journal is unchanged)."""
+    import pty
+
+    env = _device_env(
+        tmp_path,
+        '[device]\nhardware = "fake"\n[vision]\nwarm_up = false\n'
+        '[fake]\npaced = false\nquestions = ["What time is it?"]\n',
+    )
+    primary, secondary = pty.openpty()
+    exe = Path(sys.executable).with_name("companion")
+    proc = subprocess.Popen([str(exe), "run"], env=env, stderr=secondary)
+    os.close(secondary)
+    seen = b""
+    try:
+        deadline = time.monotonic() + 180
+        while b"scripted questions done" not in seen and time.monotonic() < deadline:
+            try:
+                seen += os.read(primary, 4096)
+            except OSError:  # the process ended and the terminal closed
+                break
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=120) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(primary)
+    text = seen.decode(errors="replace")
+    assert "press the talk button" in text, text
+    assert "turn 1 answered; heard 'what time is it'; time:" in text, text

@@ -1,8 +1,9 @@
-"""100 random press cycles on the whole fake device: nothing lost, nothing leaks.
+"""100 random press cycles on ``companion run`` itself: nothing lost, nothing leaks.
 
-Run as its own process, as ``companion`` runs (one malloc arena, nothing else
-in the process), so its RSS is the device's.  The long run (1,000 cycles) is
-``bench/soak.py``; its figures are in the README.
+``bench.soak --run`` writes the cycles as a ``[fake] questions`` script,
+runs ``companion -v run`` with it in a process of its own (as systemd runs
+it), and reads the turns from its log and its RSS, threads and open files
+from ``/proc``.  The long run (1,000 cycles) and its figures are in the README.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from bench.soak import DELIBERATE
 
 def test_100_random_cycles_end_every_turn_and_leak_nothing() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "bench.soak", "--cycles", "100", "--seed", "1", "--json"],
+        [sys.executable, "-m", "bench.soak", "--run", "--cycles", "100", "--seed", "1", "--json"],
         capture_output=True,
         text=True,
         timeout=1200,

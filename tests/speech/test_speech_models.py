@@ -136,10 +136,20 @@ def test_unknown_model_name_is_a_model_error(tmp_path: Path) -> None:
         fetch_model("no-such-model", dest_root=tmp_path)
 
 
-def test_pinned_source_is_well_formed() -> None:
+def test_pinned_source_is_well_formed_and_is_what_a_fetch_checks(
+    served: tuple[Path, str], tmp_path: Path
+) -> None:
+    import re
+
     source = MODELS["vosk-en"]
     assert source.url.startswith("https://") and source.url.endswith(f"/{source.top_dir}.zip")
-    assert len(source.sha256) == 64 and int(source.sha256, 16) >= 0
+    assert re.fullmatch("[0-9a-f]{64}", source.sha256), source.sha256
+    # A mirror (--url without --sha256) is held to the pin: this archive is
+    # not the pinned one, so it is refused, naming the pin.
+    folder, base = served
+    _zip(folder / "model.zip", MODEL_FILES)
+    with pytest.raises(ModelError, match=source.sha256):
+        fetch_model("vosk-en", dest_root=tmp_path / "models", url=f"{base}/model.zip")
 
 
 def test_models_root_follows_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
