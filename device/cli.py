@@ -267,9 +267,7 @@ def _common_options(p: argparse.ArgumentParser, *, suppress: bool) -> None:
     leaving them out keeps what was given before the command."""
     blank: dict[str, Any] = {"default": argparse.SUPPRESS} if suppress else {}
     p.add_argument("--config", type=Path, help="TOML configuration file", **blank)
-    p.add_argument(
-        "-v", "--verbose", action="store_true", help="log what the device does", **blank
-    )
+    p.add_argument("-v", "--verbose", action="store_true", help="log what the device does", **blank)
     p.add_argument("--debug", action="store_true", help="show tracebacks", **blank)
 
 

@@ -97,7 +97,7 @@ def write_wav(path: str | Path, pcm: Pcm, rate: int) -> Path:
         # and that fails, its half-made writer prints a traceback as it is
         # collected (Wave_write.__del__, Python 3.11).
         with p.open("wb") as f:
-            w = wave.open(f, "wb")
+            w = wave.open(f, "wb")  # noqa: SIM115 (closed by _close_quietly)
             try:
                 w.setnchannels(1)
                 w.setsampwidth(2)

@@ -52,9 +52,8 @@ def truncation(data: bytes) -> str | None:
         scan = data.rfind(b"\xff\xda")
         if scan >= 0 and data.find(b"\xff\xd9", scan) < 0:
             return "the JPEG is cut short (no end-of-image marker)"
-    elif data.startswith(b"\x89PNG\r\n\x1a\n"):
-        if data.rfind(b"IEND", max(0, len(data) - 64)) < 0:
-            return "the PNG is cut short (no IEND chunk)"
+    elif data.startswith(b"\x89PNG\r\n\x1a\n") and data.rfind(b"IEND", len(data) - 64) < 0:
+        return "the PNG is cut short (no IEND chunk)"
     return None
 
 
