@@ -172,8 +172,18 @@ def writable_folder(folder: Path) -> None:
 def cmd_doctor(args: argparse.Namespace) -> int:
     from device.doctor import run_doctor
 
-    cfg = _config(args)
-    return run_doctor(cfg, backend=args.hardware or cfg.device.hardware)
+    try:
+        cfg, problem = _config(args), None
+    except ConfigError as exc:
+        # A bad file is what doctor is for: one failed check, and the rest
+        # checked on the defaults, as the device itself would run.
+        cfg, problem = _config(args, base=Config()), str(exc)
+    return run_doctor(
+        cfg,
+        backend=args.hardware or cfg.device.hardware,
+        config_file=_config_file(args),
+        config_problem=problem,
+    )
 
 
 def cmd_models_fetch(args: argparse.Namespace) -> int:

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from device.assistant import hardware_settings
@@ -194,8 +195,25 @@ def _check_espeak(cfg: Config) -> str:
     return "espeak-ng found"
 
 
-def run_doctor(cfg: Config, *, backend: BackendName) -> int:
+def run_doctor(
+    cfg: Config,
+    *,
+    backend: BackendName,
+    config_file: Path | None = None,
+    config_problem: str | None = None,
+) -> int:
+    """Check everything, print one line per check; 1 if any failed.
+
+    ``config_problem``: why ``config_file`` could not be used (``cfg`` is
+    then the defaults), reported as the first failed check."""
+    if config_problem:
+        config = Check("config", False, f"{config_problem} (the rest is checked on the defaults)")
+    elif config_file is not None:
+        config = Check("config", True, f"{config_file} loaded")
+    else:
+        config = Check("config", True, "no file: the default settings")
     kind, checks = _hardware_checks(cfg, backend)
+    checks = [config, *checks]
     checks += [
         _run("models", lambda: _check_models(cfg)),
         _run("vision", lambda: _check_vision(cfg)),

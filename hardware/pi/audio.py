@@ -49,6 +49,21 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
 
 
+def _why_not_opened(exc: BaseException, direction: str) -> str:
+    """PortAudio's reason, in plain words where it has a well-known cause.
+
+    "Error querying device -1" is PortAudio asking for the default device
+    (index -1) when ALSA lists none: no sound card at all.
+    """
+    text = _one_line(exc)
+    if "querying device -1" in text:
+        return (
+            f"there is no {direction} sound device at all (ALSA lists no sound card: "
+            "is the audio board or USB headset connected? `aplay -l` lists what is found)"
+        )
+    return text
+
+
 def _block_frames(rate: int, block_ms: int) -> int:
     if rate <= 0 or block_ms <= 0:
         raise ValueError(f"sample_rate and block_ms must be positive (got {rate}, {block_ms})")
@@ -99,7 +114,7 @@ class SoundDeviceMicrophone(Resource):
             )
         except (sd.PortAudioError, ValueError, TypeError) as exc:
             raise AudioDeviceError(
-                f"microphone {self._label} cannot be opened: {_one_line(exc)}"
+                f"microphone {self._label} cannot be opened: {_why_not_opened(exc, 'input')}"
             ) from None
         log.debug("microphone %s open at %d Hz, %d-frame blocks", self._label, sample_rate, frames)
 
@@ -227,7 +242,8 @@ class SoundDeviceEarpiece(Resource):
             )
         except (sd.PortAudioError, ValueError, TypeError) as exc:
             raise AudioDeviceError(
-                f"earpiece {label} cannot be opened at {sample_rate} Hz: {_one_line(exc)}"
+                f"earpiece {label} cannot be opened at {sample_rate} Hz: "
+                f"{_why_not_opened(exc, 'output')}"
             ) from None
         try:
             self._stream.start()

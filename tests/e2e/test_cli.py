@@ -169,6 +169,19 @@ def test_doctor_on_fake_hardware_reports_every_part(capsys: pytest.CaptureFixtur
     assert "all good" in out
 
 
+def test_doctor_reports_a_bad_config_as_one_failed_check_and_checks_the_rest(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[device]\nlangauge = "ko"\n')
+    code, out, err = run(capsys, "doctor", "--hardware", "fake", "--config", str(cfg))
+    assert code == 1 and err == "", err
+    assert f"BAD config     {cfg}: unknown key 'device.langauge'" in out, out
+    for part in ("button", "camera", "models", "vision", "memory"):
+        assert f"ok  {part} " in out, out
+    assert out.rstrip().endswith("1 problem(s): config")
+
+
 def test_doctor_knows_the_zero_profile_speaks_english_with_espeak() -> None:
     from device.config import PROFILES_DIR, Config, load_config
     from device.doctor import needed_mb, speaks_with_espeak

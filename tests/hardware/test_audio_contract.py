@@ -354,6 +354,33 @@ def test_sounddevice_unknown_device_is_a_one_line_audio_device_error(
         assert "no-such-card" in str(info.value) and "\n" not in str(info.value)
 
 
+def test_no_sound_card_at_all_is_said_in_plain_words() -> None:
+    """PortAudio's "Error querying device -1" means ALSA found no card."""
+    import subprocess
+    import sys
+
+    probe = (
+        "from hardware.pi.audio import SoundDeviceEarpiece, SoundDeviceMicrophone\n"
+        "for part in (SoundDeviceMicrophone, SoundDeviceEarpiece):\n"
+        "    try:\n"
+        "        part().close()\n"
+        "        print('opened')\n"
+        "    except Exception as exc:\n"
+        "        print(exc)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ALSA_")}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60
+    )
+    lines = done.stdout.strip().splitlines()
+    if "opened" in lines:
+        pytest.skip("this machine has a sound card, so there is no missing one to report")
+    mic, ear = lines
+    assert mic.startswith("microphone default cannot be opened: there is no input sound device")
+    assert ear.startswith("earpiece default cannot be opened at 22050 Hz: there is no output")
+    assert "querying device -1" not in done.stdout
+
+
 def test_sounddevice_adapters_fail_fast_without_the_library(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
