@@ -17,7 +17,9 @@ The gestures:
   is ignored once the double-press window closes.
 * **double press**: two taps within ``double_window`` mean "describe".
 * **hold with no speech**: the recogniser hears nothing, so the turn is
-  cancelled with the cancel earcon and no answer.
+  cancelled with the cancel earcon and no answer.  If the hold held voiced
+  sound but no words were made out (``Heard.unclear``), the skills answer
+  it as nothing said: "Sorry, I didn't catch that."
 * **maximum listening time**: listening ends by itself after ``max_listen``.
 * **barge-in**: a press while thinking or speaking stops the answer and starts
   listening.
@@ -87,6 +89,8 @@ class TimerFired:
 class Heard:
     turn: int
     text: str
+    unclear: bool = False
+    """No words, but someone spoke (``Transcript.unclear``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,9 +346,11 @@ def transition(s: State, e: Event, timing: Timing) -> Result:
         case Phase.TAP_PENDING, TimerFired(name=TimerName.DOUBLE_WINDOW) if _is_current(s, e):
             return _to_idle(s, "ignored tap")
 
-        case Phase.THINKING, Heard(text=text) if _is_current(s, e):
-            if not text.strip():
+        case Phase.THINKING, Heard(text=text, unclear=unclear) if _is_current(s, e):
+            if not text.strip() and not unclear:
                 return _to_idle(s, "cancelled", PlayEarcon(Earcon.CANCEL))
+            # Unclear speech goes to the skills as nothing said: the fallback
+            # answers it ("Sorry, I didn't catch that").
             return s, [PlayEarcon(Earcon.GOT_IT), Respond(s.turn, text)]
         case Phase.THINKING, Answered(text=text, is_error=is_error) if _is_current(s, e):
             if not text.strip():

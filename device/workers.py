@@ -171,7 +171,7 @@ def listen(
         return
     post(Measured(turn, {"audio_in": time.monotonic()}))
     transcript = stream.finish()
-    post(st.Heard(turn, transcript.text))
+    post(st.Heard(turn, transcript.text, unclear=transcript.unclear))
 
 
 # ----------------------------------------------------------------- speaking

@@ -107,6 +107,14 @@ def test_hold_without_speech_cancels() -> None:
     assert not any(isinstance(f, Respond | Speak) for f in fx)
 
 
+def test_an_unclear_hold_is_answered_not_cancelled() -> None:
+    """Someone spoke but no words came of it: the skills (the fallback) answer."""
+    state, fx = run([Pressed(1.0), Released(2.0), Heard(1, "", unclear=True)])
+    assert state.phase is Phase.THINKING
+    assert PlayEarcon(Earcon.GOT_IT) in fx and Respond(1, "") in fx
+    assert not any(isinstance(f, TurnEnded) for f in fx)
+
+
 def test_max_listen_ends_listening_without_release() -> None:
     state, fx = run([Pressed(1.0), TimerFired(TimerName.MAX_LISTEN, 1)])
     assert state.phase is Phase.THINKING

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import ClassVar, Final, Protocol, runtime_checkable
@@ -95,7 +96,21 @@ GRAMMAR_THINGS: Final = (
 )
 
 #: A request to look that names a thing is a question about that thing.
+log = logging.getLogger(__name__)
+
 _ASKS_ABOUT_A_THING: Final = {"see": "find"}
+#: Skills that change the device (the volume, the memory), not just answer.
+ACTING: Final = frozenset({"louder", "quieter", "forget"})
+#: How far an acting skill must score above the next one to be acted on,
+#: and above its opposite.  From the matcher's table
+#: (tests/skills/matcher_cases.py) and the phrases: the closest real request,
+#: "please speak more softly", wins by 0.15 (over "more"), and every real
+#: louder or quieter request beats its opposite by 0.32 or more.  Whisper's
+#: garbles of other voices ("is it not" for "is it dark?", "what's not" for
+#: "what's that?") gave louder over quieter by 0.02; a bare "turn it", 0.12.
+CLOSE_CALL: Final = 0.1
+OPPOSITE_CALL: Final = 0.2
+OPPOSITES: Final = {"louder": "quieter", "quieter": "louder"}
 
 
 class SkillRegistry:
@@ -170,9 +185,25 @@ class SkillRegistry:
         ]
 
     def match(self, utterance: str, language: Language, topic: Topic | None = None) -> Match | None:
-        """The best skill for ``utterance``, or ``None`` (the fallback's turn)."""
-        best = self.scores(utterance, language, topic)[0]
-        return best if best.score >= self._matcher.threshold else None
+        """The best skill for ``utterance``, or ``None`` (the fallback's turn).
+
+        A skill that changes something (:data:`ACTING`) must also win clearly,
+        and more clearly still over its opposite: "is it not" scores louder
+        0.56 and quieter 0.54, and a misheard "quieter" must never turn the
+        volume up (issue 13).  A close call gets "didn't catch that", and the
+        wearer says it again.
+        """
+        ranked = self.scores(utterance, language, topic)
+        best = ranked[0]
+        if best.score < self._matcher.threshold:
+            return None
+        if best.name in ACTING:
+            runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+            opposite = next((m.score for m in ranked if m.name == OPPOSITES.get(best.name)), 0.0)
+            if best.score - runner_up < CLOSE_CALL or best.score - opposite < OPPOSITE_CALL:
+                log.info("%r: %s is a close call, not acted on", utterance, best.name)
+                return None
+        return best
 
     def scores(self, utterance: str, language: Language, topic: Topic | None = None) -> list[Match]:
         """Every skill's score for ``utterance``, best first (for ``--json`` and tuning).

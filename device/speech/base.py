@@ -32,6 +32,9 @@ class Transcript:
     """True if ``text`` came from the command grammar, False if free-form."""
     engine: str
     """Which engine produced it, e.g. ``"vosk"`` or ``"pocketsphinx"``."""
+    unclear: bool = False
+    """Nothing was made out, yet the audio held voiced sound: someone spoke
+    (the answer is "didn't catch that", not the silence of a cancel)."""
 
     @property
     def is_empty(self) -> bool:

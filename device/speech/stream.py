@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
+from dataclasses import replace
 
 import numpy as np
 
@@ -99,7 +100,13 @@ class BaseStream(ABC):
         if not self._voicing.heard_speech and not self.judges_speech_itself:
             self._abandon()
             return Transcript.nothing(self._engine)
-        return self._result()
+        heard = self._result()
+        if heard.is_empty and self._voicing.heard_speech:
+            # Someone spoke ("what's that?", 0.75 s, in a voice not the
+            # device's own), and no words came of it: that deserves "didn't
+            # catch that", where a silent hold is cancelled without a word.
+            return replace(heard, unclear=True)
+        return heard
 
     def cancel(self) -> None:
         """Abandon the utterance; repeating it does nothing."""

@@ -97,6 +97,20 @@ def test_hold_with_silence_cancels(engines_en: Engines, make_device: DeviceFacto
     assert rec.heard == "" and not rec.speech
 
 
+def test_a_hum_with_no_words_is_answered_not_cancelled(
+    engines_en: Engines, make_device: DeviceFactory
+) -> None:
+    """Someone spoke, but no words came of it: say so (a cancel is silent)."""
+    device = make_device(engines_en)
+    t = np.arange(int(0.9 * MIC_RATE)) / MIC_RATE
+    hum = sum(np.sin(2 * np.pi * 140 * k * t) / k for k in range(1, 7))
+    pcm = np.asarray(hum / np.abs(hum).max() * 9000, dtype=np.int16)
+    pad = np.zeros(MIC_RATE // 5, np.int16)
+    rec = hold_and_speak(device, np.concatenate([pad, pcm, pad]))
+    assert rec.heard == "" and rec.outcome == "answered"
+    assert rec.intent == "fallback" and rec.answer == "Sorry, I didn't catch that."
+
+
 def test_barge_in_cuts_the_answer_and_answers_the_new_question(
     say: Say, engines_en: Engines, make_device: DeviceFactory
 ) -> None:

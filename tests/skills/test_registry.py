@@ -89,6 +89,47 @@ def test_respond_carries_the_match_score(registry: SkillRegistry) -> None:
     assert "match_score" not in registry.respond(Context(), "call my mother").details
 
 
+@pytest.mark.parametrize(
+    ("language", "heard"),
+    [
+        ("en", "is it not"),  # Whisper's "is it dark?" in espeak's en-us voice
+        ("en", "what's not"),  # its "what's that?" in en-gb
+        ("en", "turn it"),
+    ],
+)
+def test_a_close_call_between_actions_is_not_acted_on(
+    registry: SkillRegistry, language: Language, heard: str
+) -> None:
+    """The volume must never move on a guess, least of all the wrong way."""
+    top, second = registry.scores(heard, language)[:2]
+    assert {top.name, second.name} == {"louder", "quieter"}  # both would pass the threshold
+    assert registry.match(heard, language) is None
+    answer = registry.respond(Context(language=language, volume=0.5), heard)
+    assert answer.intent == "fallback" and answer.volume is None
+
+
+@pytest.mark.parametrize(
+    ("language", "said", "intent"),
+    [
+        ("en", "please speak more softly", "quieter"),  # the closest real request
+        ("en", "turn the volume down", "quieter"),
+        ("ko", "작게 말해 줘", "quieter"),
+        ("ko", "소리 키워 줘", "louder"),
+    ],
+)
+def test_a_clear_request_to_act_is_still_acted_on(
+    registry: SkillRegistry, language: Language, said: str, intent: str
+) -> None:
+    found = registry.match(said, language)
+    assert found is not None and found.name == intent
+
+
+def test_nothing_said_is_the_fallback(registry: SkillRegistry) -> None:
+    """An unclear hold (``Heard.unclear``) reaches the skills as ""."""
+    answer = registry.respond(Context(), "")
+    assert answer.intent == "fallback" and answer.text == "Sorry, I didn't catch that."
+
+
 def test_respond_uses_the_request_language(registry: SkillRegistry) -> None:
     ctx = Context(language="ko", frame=solid((30, 30, 220)))
     answer = registry.respond(ctx, "앞에 뭐가 있어")

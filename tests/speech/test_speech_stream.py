@@ -46,6 +46,17 @@ def test_silence_or_noise_is_an_empty_transcript_without_asking_the_engine(rms: 
     assert stream.calls == ["decode"] * 10 + ["abandon"]
 
 
+def test_voice_the_engine_makes_no_words_of_is_unclear_not_silence() -> None:
+    """ "What's that?" in a voice not the device's own: someone spoke."""
+    stream = ToyStream(makes_out_words=False)
+    feed_all(stream, vowel(0.75))
+    heard = stream.finish()
+    assert heard.is_empty and heard.unclear
+    quiet = ToyStream(makes_out_words=False)
+    feed_all(quiet, white_noise(seconds=1.0, rms=3000.0))
+    assert not quiet.finish().unclear
+
+
 def test_the_engine_decodes_the_audio_with_the_noise_floor_added() -> None:
     stream = ToyStream()
     stream.feed(np.zeros(CHUNK, dtype=np.int16))

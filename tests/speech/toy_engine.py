@@ -21,9 +21,10 @@ ENGINE = "toy"
 class ToyStream(BaseStream):
     """Counts decoded samples; ``calls`` records every template call in order."""
 
-    def __init__(self, *, fail_decoding: bool = False) -> None:
+    def __init__(self, *, fail_decoding: bool = False, makes_out_words: bool = True) -> None:
         super().__init__(engine=ENGINE)
         self.fail_decoding = fail_decoding
+        self.makes_out_words = makes_out_words
         self.calls: list[str] = []
         self.decoded: list[Pcm] = []
 
@@ -36,6 +37,8 @@ class ToyStream(BaseStream):
     def _result(self) -> Transcript:
         self.calls.append("result")
         seconds = sum(len(p) for p in self.decoded) / MIC_RATE
+        if not self.makes_out_words:
+            return Transcript.nothing(ENGINE)
         return Transcript(f"heard {seconds:.1f} s", 1.0, False, ENGINE)
 
     def _abandon(self) -> None:
