@@ -92,8 +92,11 @@ def _config(steps: list[str]) -> str:
     )
 
 
-def soak_companion_run(cycles: int, *, seed: int = 0, timeout_s: float = 86_400) -> SoakReport:
-    """Run the soak through ``companion -v run``; the report of its log and /proc."""
+def soak_companion_run(
+    cycles: int, *, seed: int = 0, timeout_s: float = 86_400, log_file: Path | None = None
+) -> SoakReport:
+    """Run the soak through ``companion -v run``; the report of its log and /proc.
+    ``log_file`` gets every line ``companion`` logged."""
     steps, counted = soak_script(cycles, seed=seed)
     report = SoakReport(cycles=counted)
     with tempfile.TemporaryDirectory(prefix="soak-") as tmp:
@@ -111,10 +114,18 @@ def soak_companion_run(cycles: int, *, seed: int = 0, timeout_s: float = 86_400)
         def read() -> None:
             nonlocal counting
             assert proc.stderr is not None
+            kept = log_file.open("w", encoding="utf-8") if log_file is not None else None
             for line in proc.stderr:
+                if kept is not None:
+                    kept.write(line)
+                    kept.flush()
                 line = line.rstrip()
-                if "Traceback" in line or "scripted questions stopped" in line:
+                if "Traceback" in line:
                     report.faults.append(line)
+                elif "scripted questions stopped" in line:
+                    report.faults.append(line)
+                    report.end = Resources.now(proc.pid)
+                    finished.set()
                 elif "script note: " in line:
                     note = line.split("script note: ", 1)[1]
                     now = Resources.now(proc.pid)

@@ -153,8 +153,10 @@ def _ask_scripted(
             log.info("scripted questions stopped: the device is stopping")
         else:
             log.info("scripted questions done: %d asked", len(steps))
-    except (CompanionError, TimeoutError, OSError) as exc:
+    except (CompanionError, HardwareError, TimeoutError, OSError) as exc:
         log.error("scripted questions stopped: %s", exc)
+    except Exception:  # a bug: said, with its traceback, and the device runs on
+        log.exception("scripted questions stopped: the scripted finger failed")
 
 
 def run_device(

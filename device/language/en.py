@@ -40,6 +40,7 @@ MESSAGES: Final = Messages(
     mixed_colours="I see a mix of colours.",
     main_colours="I mostly see {colours}.",
     sign="A sign says {signs}.",
+    sign_more='A sign says {signs}, and more: say "read that" for all of it.',
     mood_one="Someone looks {mood}.",
     mood_many="Someone near you looks {mood}.",
     no_text="I can't find any text to read.",

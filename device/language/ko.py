@@ -44,6 +44,7 @@ MESSAGES: Final = Messages(
     # after the list is always 이.
     main_colours="주로 {colours}이 보여요.",
     sign="표지판에 {signs}라고 쓰여 있어요.",
+    sign_more='표지판에 {signs}라고 쓰여 있고, 더 있어요. 전부 들으려면 "읽어 줘"라고 하세요.',
     mood_one="누군가 {mood}.",
     mood_many="누군가 {mood}.",
     no_text="읽을 글자가 안 보여요.",

@@ -97,21 +97,43 @@ def compose(
     """The sentences about what was found, most important first; empty if nothing."""
     t = tongue(language)
     sentences = [t.group(g) for g in group(detections)]
-    if texts:
-        signs = t.quotes([line.text for line in texts])
-        sentences.insert(min(1, len(sentences)), t.messages.sign.format(signs=signs))
+    lines = [line.text for line in texts]
+    sign = t.messages.sign.format(signs=t.quotes(lines)) if lines else ""
+    if sign:
+        sentences.insert(min(1, len(sentences)), sign)
     mood = _mood_sentence(faces, t)
     if mood:
         sentences.insert(min(1, len(sentences)), mood)
     short: list[str] = []
     words = 0
     for s in sentences:
+        if s == sign:
+            # A page of text would make the short answer a reading: it
+            # quotes what fits, and says there is more ("read that" has all).
+            s = _sign_within(lines, t, max_words - words)
         n = len(s.split())
         if short and words + n > max_words:
             break
         short.append(s)
         words += n
     return Description(" ".join(short), " ".join(sentences), tuple(sentences))
+
+
+def _sign_within(lines: list[str], t: Tongue, budget: int) -> str:
+    """The sign sentence with as many of ``lines`` as fit in ``budget`` words,
+    saying there is more when some are left out; the shortest form if none fits."""
+    whole = t.messages.sign.format(signs=t.quotes(lines))
+    if len(whole.split()) <= budget:
+        return whole
+    for k in range(len(lines) - 1, 0, -1):
+        fits = t.messages.sign_more.format(signs=t.quotes(lines[:k]))
+        if len(fits.split()) <= budget:
+            return fits
+    first = lines[0].split()
+    overhead = len(t.messages.sign_more.format(signs=t.quotes([""])).split())
+    keep = max(1, min(len(first), budget - overhead))
+    cut = " ".join(first[:keep]) + ("…" if keep < len(first) else "")
+    return t.messages.sign_more.format(signs=t.quotes([cut]))
 
 
 def _whole(sentences: tuple[str, ...]) -> Description:

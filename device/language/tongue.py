@@ -58,6 +58,8 @@ class Messages:
     """``{colours}``: the main colours' names as one list (``Tongue.listing``)."""
     sign: str
     """``{signs}``: the lines of text seen, quoted, as one list (``Tongue.quotes``)."""
+    sign_more: str
+    """As ``sign``, when only the first lines fit the short answer: says there is more."""
     mood_one: str
     """``{mood}``: the one face's mood word (``Tongue.moods``)."""
     mood_many: str

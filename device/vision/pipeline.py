@@ -22,6 +22,7 @@ import cv2
 import numpy as np
 
 from device.errors import ModelError
+from device.vision.evidence import backed
 from device.vision.light import SceneLight, box_colours, measure, thumbnail
 from device.vision.types import Box, Detection, Face, TextLine
 from hardware.errors import CameraError
@@ -252,7 +253,9 @@ class VisionPipeline:
         if light.light.too_dark:  # the models would only find noise
             return SceneReport(light, blur=blur, timings_ms=_with_total(timings))
         t = time.perf_counter()
-        objects = tuple(self._objects(frame))
+        # Only what the frame backs: a flat frame or a logo makes the
+        # detector name things that are not there (device.vision.evidence).
+        objects = tuple(backed(self._objects(frame), frame))
         timings["objects"] = _ms(t)
         # Colours now, while the frame is here: "what colour is the car?" is
         # asked of the look, which keeps no image.

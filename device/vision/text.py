@@ -9,6 +9,7 @@ reading order and :class:`TextReader`, which owns the two sessions.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -104,6 +105,31 @@ def join_line(items: Sequence[TextLine], *, gap: float = WORD_GAP) -> list[TextL
                 continue
         merged.append(item)
     return merged
+
+
+#: A word: two letters or more, in any script (Hangul syllables count).
+_WORD = re.compile(r"[^\W\d_]{2,}")
+#: A line of digits alone is quoted only when read this surely.
+MIN_NUMBER_SCORE = 0.95
+
+
+def reads_as_words(text: str, score: float) -> bool:
+    """Whether a line read is worth quoting aloud (issue 13).
+
+    Textures and edges are read as "0", "8", "C000", "●": one letter, one
+    digit, a symbol.  A line needs a word, or else be a sure read of a number
+    of two digits or more that is not one digit repeated (a bus's "24" is
+    quoted, a grille's "000" is not).
+    """
+    if _WORD.search(text):
+        return True
+    digits = "".join(c for c in text if c.isdigit())
+    return (
+        len(digits) >= 2
+        and len(set(digits)) > 1
+        and score >= MIN_NUMBER_SCORE
+        and not any(c.isalpha() for c in text)
+    )
 
 
 def quad_to_box(quad: Quad, *, width: int, height: int) -> Box:
@@ -218,6 +244,7 @@ class TextReader(Resource):
         ]
         lines = reading_order([t.box for t in found])
         ordered = [piece for line in lines for piece in join_line([found[i] for i in line])]
+        ordered = [t for t in ordered if reads_as_words(t.text, t.score)]
         log.debug("read %d text lines in %.0f ms", len(ordered), (t2 - t0) * 1e3)
         return ordered
 

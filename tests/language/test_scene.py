@@ -265,3 +265,31 @@ def test_every_class_can_be_said_alone_in_a_crowd_and_spread_out(language: Langu
         for dets in ([d(label, AHEAD)], [d(label, LEFT)] * 25, [d(label, LEFT), d(label, RIGHT)]):
             (sentence,) = compose(detections=dets, language=language, max_words=100).sentences
             assert sentence.endswith(".") and "{" not in sentence, sentence
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_page_of_text_is_quoted_only_as_far_as_the_word_limit(language: Language) -> None:
+    """Issue 13: "stops at 25 words" was false when a page was quoted (~70 words)."""
+    lines = [
+        "Region-based segmentation",
+        "Let us first determine markers of the coins and the",
+        "background. These markers are pixels that we can label",
+        "unambiguously as either object or background. Here,",
+    ]
+    texts = [
+        TextLine(line, 0.98, (0.1, 0.1 * n, 0.9, 0.1 * n + 0.08)) for n, line in enumerate(lines)
+    ]
+    said = compose(detections=[], texts=texts, language=language)
+    assert len(said.text.split()) <= 25, said.text
+    assert '"Region-based segmentation"' in said.text
+    assert ("read that" if language == "en" else "읽어 줘") in said.text
+    assert all(line in said.detail for line in lines)  # "tell me more" keeps every line
+    # One line longer than the limit on its own: its first words, cut.
+    long = [TextLine(" ".join(["word"] * 40), 0.98, (0.1, 0.1, 0.9, 0.2))]
+    cut = compose(detections=[], texts=long, language=language)
+    assert len(cut.text.split()) <= 25 and "…" in cut.text, cut.text
+    # Text that fits is said as before.
+    short = compose(
+        detections=[], texts=[TextLine("EXIT", 0.99, (0.4, 0.1, 0.6, 0.2))], language=language
+    )
+    assert "EXIT" in short.text and "read that" not in short.text

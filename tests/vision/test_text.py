@@ -15,7 +15,15 @@ import pytest
 from device.checksums import sha256_of
 from device.errors import ModelError
 from device.vision.models import MODELS_DIR, load_manifest
-from device.vision.text import CHARSET, DET_MODEL, REC_MODEL, TextReader, join_line, reading_order
+from device.vision.text import (
+    CHARSET,
+    DET_MODEL,
+    REC_MODEL,
+    TextReader,
+    join_line,
+    reading_order,
+    reads_as_words,
+)
 from device.vision.text_detect import (
     DetectParams,
     db_boxes,
@@ -365,3 +373,23 @@ def test_a_corrupt_dictionary_is_refused_by_checksum(tmp_path: Path) -> None:
     _copy_text_models(tmp_path, bytes(flipped), rehash=False)
     with pytest.raises(ModelError, match="does not match its manifest checksum"):
         TextReader(threads=1, root=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("text", "score", "quoted"),
+    [
+        ("EXIT", 0.99, True),
+        ("출구", 0.9, True),
+        ("Platform 3", 0.8, True),
+        ("24", 0.97, True),  # a bus's number
+        ("24", 0.9, False),  # not sure enough for a number alone
+        ("0", 0.94, False),  # what walls, coins and pins were read as
+        ("8", 0.99, False),
+        ("000", 0.99, False),  # one digit repeated: a grille
+        ("C000", 0.96, False),
+        ("●", 0.66, False),
+        ("X", 0.9, False),
+    ],
+)
+def test_only_lines_that_read_as_words_are_quoted(text: str, score: float, quoted: bool) -> None:
+    assert reads_as_words(text, score) is quoted
