@@ -36,6 +36,7 @@ KINDS = (
     ("hold with no speech", 0.15),
 )
 START = "soak start"
+SETTLE_S = 1.0
 #: The fake earpiece keeps this much of what it played: a soak for days of
 #: answers must measure the device, not the fake's recording (issue 10).
 EARPIECE_KEEP_S = 30.0
@@ -72,7 +73,9 @@ def soak_script(cycles: int, *, seed: int, warm_up: int = 10) -> tuple[list[str]
         steps += cycle_steps(name, rng)
     for _ in range(warm_up):
         steps += cycle_steps(rng.choices(names, weights)[0], rng)
-    steps.append(f"(note {START})")
+    # Each measure is taken at rest: a moment after the last turn, so a
+    # thread that is just finishing (the microphone's, a save) is not counted.
+    steps += [f"(wait {SETTLE_S})", f"(note {START})"]
     counted: Counter[str] = Counter()
     for n in range(cycles):
         name = rng.choices(names, weights)[0]
@@ -80,7 +83,7 @@ def soak_script(cycles: int, *, seed: int, warm_up: int = 10) -> tuple[list[str]
         steps += cycle_steps(name, rng)
         steps.append(f"(wait {rng.uniform(0, 0.3):.2f})")
         if (n + 1) % max(1, cycles // 10) == 0:
-            steps.append(f"(note soak {n + 1})")
+            steps += [f"(wait {SETTLE_S})", f"(note soak {n + 1})"]
     return steps, counted
 
 
@@ -110,6 +113,8 @@ def soak_companion_run(
         )
         finished = threading.Event()
         counting = False
+        started_threads: list[str] = []
+        ended_threads: list[str] = []
 
         def read() -> None:
             nonlocal counting
@@ -124,19 +129,20 @@ def soak_companion_run(
                     report.faults.append(line)
                 elif "scripted questions stopped" in line:
                     report.faults.append(line)
-                    report.end = Resources.now(proc.pid)
                     finished.set()
                 elif "script note: " in line:
                     note = line.split("script note: ", 1)[1]
                     now = Resources.now(proc.pid)
                     if note == START:
                         report.start, counting = now, True
-                    else:
+                        started_threads[:] = Resources.thread_names(proc.pid)
+                    else:  # the last is the end: the finger is still there, as at the start
                         report.rss_trend.append(round(now.rss_mb, 1))
+                        report.end = now
+                        ended_threads[:] = Resources.thread_names(proc.pid)
                 elif " turn " in line and counting:
                     _count_turn(report, line.split("companion: ", 1)[-1])
                 elif "scripted questions done" in line:
-                    report.end = Resources.now(proc.pid)
                     finished.set()
 
         reader = threading.Thread(target=read, daemon=True)
@@ -149,6 +155,10 @@ def soak_companion_run(
             reader.join(10)
             if code != 0:
                 report.faults.append(f"companion run exited {code} after SIGTERM")
+            if started_threads != ended_threads:
+                gone = Counter(started_threads) - Counter(ended_threads)
+                new = Counter(ended_threads) - Counter(started_threads)
+                print(f"threads: gone {dict(gone)}, new {dict(new)}")
         finally:
             if proc.poll() is None:
                 proc.kill()

@@ -86,6 +86,21 @@ def wait_until_speaking(device: Device, timeout: float) -> bool:
     )
 
 
+def wait_until_heard_or_over(device: Device, timeout: float) -> bool:
+    """Wait until the answer's first sentence is heard, or the turn is over
+    without one (a question heard as nothing, an answer of no words); False
+    on timeout.  What a barge-in waits for: there may be nothing to interrupt."""
+    # The ping orders this after the release: the phase seen is the turn's.
+    device.runtime.is_alive(timeout)
+    return device.runtime.wait_until(
+        lambda view: (
+            view.state.phase is Phase.IDLE
+            or (view.state.phase is Phase.SPEAKING and "first_audio" in view.marks)
+        ),
+        timeout,
+    )
+
+
 def next_turn_while_busy(device: Device) -> TurnRecord:
     """The next finished turn, waiting as long as the device works on it.
 

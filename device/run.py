@@ -30,8 +30,8 @@ from device.ask import (
     next_turn_while_busy,
     press_speak_release,
     synthesised_question,
+    wait_until_heard_or_over,
     wait_until_idle,
-    wait_until_speaking,
 )
 from device.assistant import Device, open_device
 from device.config import Config
@@ -131,7 +131,7 @@ def run_script(device: Device, steps: list[Step], *, stop: threading.Event) -> i
             spoken(following.text)  # ready before the answer it interrupts
         _do(device, step, spoken)
         if following is not None and following.while_answering:
-            if not wait_until_speaking(device, TURN_LIMIT_S):
+            if not wait_until_heard_or_over(device, TURN_LIMIT_S):
                 raise TimeoutError(f"no answer was heard within {TURN_LIMIT_S:.0f} s")
         elif step.kind not in ("wait", "note"):
             if step.kind in ("tap", "double press"):

@@ -29,5 +29,7 @@ def test_100_random_cycles_end_every_turn_and_leak_nothing() -> None:
     assert sum(report["outcomes"].values()) >= 100
     assert len(report["cycles"]) >= 5  # every kind of cycle came up
     start, end = report["start"], report["end"]
-    assert end["threads"] == start["threads"] and end["fds"] == start["fds"]
-    assert end["rss_mb"] < start["rss_mb"] * 1.05, report["rss_trend"]
+    # No growth.  (A native pool thread of the engines comes and goes: 19 or
+    # 18 at rest, so one fewer at the end is not a fault; one more would be.)
+    assert end["threads"] <= start["threads"] and end["fds"] <= start["fds"], report
+    assert report["rss_growth_pct"] < 5, report["rss_trend"]
