@@ -23,6 +23,7 @@ from bench.hearing_set import speak
 from device.assistant import Engines, load_engines, registry_for
 from device.config import Config
 from device.skills.registry import ACTING, SkillRegistry
+from device.speech.base import Transcript
 from hardware.ports import MIC_RATE
 
 pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs espeak-ng")
@@ -50,6 +51,16 @@ QUESTIONS = (
 AT_LEAST_RIGHT = 24
 
 
+def hear(engines: Engines, voice: str, text: str) -> Transcript:
+    """``text`` in ``voice``, with a breath either side, through the recogniser in 100 ms chunks."""
+    pad = np.zeros(MIC_RATE // 5, np.int16)
+    pcm = np.concatenate([pad, speak(voice, text), pad])
+    stream = engines.recognizer.start()
+    for i in range(0, len(pcm), MIC_RATE // 10):
+        stream.feed(pcm[i : i + MIC_RATE // 10])
+    return stream.finish()
+
+
 @pytest.fixture(scope="module")
 def device_ears() -> Iterator[tuple[Engines, SkillRegistry]]:
     cfg = Config()
@@ -63,15 +74,10 @@ def test_other_voices_are_understood_and_never_act_on_a_mishearing(
     device_ears: tuple[Engines, SkillRegistry],
 ) -> None:
     engines, registry = device_ears
-    pad = np.zeros(MIC_RATE // 5, np.int16)
     right, acted_wrongly, unanswered = [], [], []
     for voice in VOICES:
         for text, intent in QUESTIONS:
-            pcm = np.concatenate([pad, speak(voice, text), pad])
-            stream = engines.recognizer.start()
-            for i in range(0, len(pcm), MIC_RATE // 10):
-                stream.feed(pcm[i : i + MIC_RATE // 10])
-            heard = stream.finish()
+            heard = hear(engines, voice, text)
             found = registry.match(heard.text, "en") if heard.text else None
             got = found.name if found else "fallback"
             if got == intent:
@@ -114,15 +120,10 @@ def test_korean_commands_are_never_heard_as_their_opposite(
     korean_ears: tuple[Engines, SkillRegistry],
 ) -> None:
     engines, registry = korean_ears
-    pad = np.zeros(MIC_RATE // 5, np.int16)
     wrong = []
     for voice in ("espeak-ko", "espeak-ko-f-slow"):
         for text, intent in KOREAN:
-            pcm = np.concatenate([pad, speak(voice, text), pad])
-            stream = engines.recognizer.start()
-            for i in range(0, len(pcm), MIC_RATE // 10):
-                stream.feed(pcm[i : i + MIC_RATE // 10])
-            heard = stream.finish()
+            heard = hear(engines, voice, text)
             found = registry.match(heard.text, "ko") if heard.text else None
             got = found.name if found else "fallback"
             if got != intent:
