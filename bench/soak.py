@@ -284,13 +284,18 @@ def main() -> None:
         help="drive `companion -v run` in its own process, through [fake] questions",
     )
     ap.add_argument("--log", type=Path, help="with --run: write companion's log here")
+    ap.add_argument(
+        "--no-state", action="store_true", help="with --run: no state directory (memory in RAM)"
+    )
     args = ap.parse_args()
     print(f"machine: {machine()}")
     if args.run:
         from bench.soak_run import soak_companion_run
 
         t0 = time.monotonic()
-        report = soak_companion_run(args.cycles, seed=args.seed, log_file=args.log)
+        report = soak_companion_run(
+            args.cycles, seed=args.seed, log_file=args.log, state=not args.no_state
+        )
         print_report(report, time.monotonic() - t0)
         if args.json:
             print(json.dumps(report.as_json()))

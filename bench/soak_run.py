@@ -96,17 +96,26 @@ def _config(steps: list[str]) -> str:
 
 
 def soak_companion_run(
-    cycles: int, *, seed: int = 0, timeout_s: float = 86_400, log_file: Path | None = None
+    cycles: int,
+    *,
+    seed: int = 0,
+    timeout_s: float = 86_400,
+    log_file: Path | None = None,
+    state: bool = True,
 ) -> SoakReport:
     """Run the soak through ``companion -v run``; the report of its log and /proc.
-    ``log_file`` gets every line ``companion`` logged."""
+    ``log_file`` gets every line ``companion`` logged.  With ``state`` the
+    device has a state directory, as on the image (the visual memory on disk)."""
     steps, counted = soak_script(cycles, seed=seed)
     report = SoakReport(cycles=counted)
     with tempfile.TemporaryDirectory(prefix="soak-") as tmp:
         config = Path(tmp) / "companion.toml"
         config.write_text(_config(steps), encoding="utf-8")
         env = {k: v for k, v in os.environ.items() if k not in ("NOTIFY_SOCKET", "WATCHDOG_USEC")}
-        env.update(COMPANION_CONFIG=str(config), STATE_DIRECTORY=str(Path(tmp) / "state"))
+        env["COMPANION_CONFIG"] = str(config)
+        env.pop("STATE_DIRECTORY", None)
+        if state:
+            env["STATE_DIRECTORY"] = str(Path(tmp) / "state")
         exe = Path(sys.executable).with_name("companion")
         proc = subprocess.Popen(
             [str(exe), "-v", "run"], env=env, stderr=subprocess.PIPE, text=True, bufsize=1

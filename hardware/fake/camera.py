@@ -75,7 +75,10 @@ def read_image(path: Path, *, max_pixels: int = MAX_PIXELS) -> Frame:
         raise CameraError(f"{path}: {why}")
     # IMREAD_REDUCED_* would be faster for huge JPEGs, but it is JPEG-only;
     # decode then resize keeps every format working.
-    frame = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    try:  # OpenCV asserts on an empty buffer rather than returning None
+        frame = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR) if data else None
+    except cv2.error:
+        frame = None
     if frame is None:
         raise CameraError(f"{path}: not an image OpenCV can read")
     return _fit(np.asarray(frame, dtype=np.uint8), max_pixels)
