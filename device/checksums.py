@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from device.errors import ModelError
+
 
 def sha256_of(path: Path) -> str:
     """The hex SHA-256 of the file at ``path``, read in 1 MB blocks."""
@@ -61,3 +63,18 @@ class PackagedFile:
         if spec is None or not spec.submodule_search_locations:
             return None
         return Path(next(iter(spec.submodule_search_locations))) / self.path
+
+    def checked(self, *, not_installed: str, reinstall: str) -> Path:
+        """Where it is, once it is installed and matches its pin.
+
+        ``ModelError`` saying ``not_installed`` if it is not there, or naming
+        the file and the ``reinstall`` command if it differs from its pin.
+        """
+        path = self.location()
+        if path is None or not path.is_file():
+            raise ModelError(not_installed)
+        if not matches_pin(path, self.sha256, self.size):
+            raise ModelError(
+                f"{path} does not match its pinned sha256 (altered or truncated): {reinstall}"
+            )
+        return path

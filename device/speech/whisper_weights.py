@@ -178,15 +178,10 @@ def is_installed(w: WhisperWeights) -> bool:
 
 def _part_path(w: WhisperWeights, part: PackagedFile) -> Path:
     """A packaged part, once it is installed and matches its pin."""
-    path = part.location()
-    if path is None or not path.is_file():
-        raise ModelError(f"Whisper {w.name} weights are not installed: {w.install_hint()}")
-    if not matches_pin(path, part.sha256, part.size):
-        raise ModelError(
-            f"{path} does not match its pinned sha256 (altered or truncated): "
-            f"{w.install_hint()} --force-reinstall"
-        )
-    return path
+    return part.checked(
+        not_installed=f"Whisper {w.name} weights are not installed: {w.install_hint()}",
+        reinstall=f"{w.install_hint()} --force-reinstall",
+    )
 
 
 def prepared_dir(w: WhisperWeights, root: Path) -> Path:
