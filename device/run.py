@@ -20,6 +20,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
+from functools import lru_cache, partial
 from pathlib import Path
 
 import numpy as np
@@ -79,28 +81,7 @@ def turn_summary(rec: TurnRecord) -> str:
     return "; ".join(parts)
 
 
-class _SpokenQuestions:
-    """The finger's questions in the device's voice, the newest few kept: a
-    barge-in must press as soon as the answer is heard, not after its
-    question has been synthesised (and a soak asks the same ones again)."""
-
-    KEPT = 16
-
-    def __init__(self, device: Device) -> None:
-        self._device = device
-        self._made: dict[str, Pcm] = {}
-
-    def __call__(self, text: str) -> Pcm:
-        pcm = self._made.pop(text, None)
-        if pcm is None:
-            pcm = synthesised_question(self._device, text)
-        self._made[text] = pcm  # now the newest
-        while len(self._made) > self.KEPT:
-            del self._made[next(iter(self._made))]
-        return pcm
-
-
-def _do(device: Device, step: Step, spoken: _SpokenQuestions) -> None:
+def _do(device: Device, step: Step, spoken: Callable[[str], Pcm]) -> None:
     fake = device.hardware.scripted()
     match step.kind:
         case "say":
@@ -122,7 +103,10 @@ def _do(device: Device, step: Step, spoken: _SpokenQuestions) -> None:
 def run_script(device: Device, steps: list[Step], *, stop: threading.Event) -> int:
     """Do ``steps`` (:mod:`device.script`) in order; how many were done
     (fewer if ``stop`` was set)."""
-    spoken = _SpokenQuestions(device)
+    # The questions in the device's voice, the newest few kept: a barge-in
+    # must press as soon as the answer is heard, not after its question is
+    # synthesised (and a soak asks the same ones again).
+    spoken = lru_cache(maxsize=16)(partial(synthesised_question, device))
     for n, step in enumerate(steps):
         if stop.is_set():
             return n

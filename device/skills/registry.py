@@ -95,9 +95,9 @@ GRAMMAR_THINGS: Final = (
     "traffic light",
 )
 
-#: A request to look that names a thing is a question about that thing.
 log = logging.getLogger(__name__)
 
+#: A request to look that names a thing is a question about that thing.
 _ASKS_ABOUT_A_THING: Final = {"see": "find"}
 #: Skills that change the device (the volume, the memory), not just answer.
 ACTING: Final = frozenset({"louder", "quieter", "forget"})

@@ -22,6 +22,7 @@ import pytest
 from bench.hearing_set import speak
 from device.assistant import Engines, load_engines, registry_for
 from device.config import Config
+from device.language import Language
 from device.skills.registry import ACTING, SkillRegistry
 from device.speech.base import Transcript
 from hardware.ports import MIC_RATE
@@ -61,25 +62,37 @@ def hear(engines: Engines, voice: str, text: str) -> Transcript:
     return stream.finish()
 
 
-@pytest.fixture(scope="module")
-def device_ears() -> Iterator[tuple[Engines, SkillRegistry]]:
-    cfg = Config()
+def intent_heard(
+    ears: tuple[Engines, SkillRegistry], voice: str, text: str, language: Language
+) -> tuple[Transcript, str]:
+    """What the recogniser made of ``text`` in ``voice``, and the skill it reached."""
+    engines, registry = ears
+    heard = hear(engines, voice, text)
+    found = registry.match(heard.text, language) if heard.text else None
+    return heard, found.name if found else "fallback"
+
+
+def open_ears(language: Language) -> Iterator[tuple[Engines, SkillRegistry]]:
+    """The device's recogniser and skills for ``language`` (a fixture's body)."""
+    cfg = Config().with_overrides(device={"language": language})
     registry = registry_for(cfg)
-    engines = load_engines(cfg, registry, "en")
+    engines = load_engines(cfg, registry, language)
     yield engines, registry
     engines.close()
+
+
+@pytest.fixture(scope="module")
+def device_ears() -> Iterator[tuple[Engines, SkillRegistry]]:
+    yield from open_ears("en")
 
 
 def test_other_voices_are_understood_and_never_act_on_a_mishearing(
     device_ears: tuple[Engines, SkillRegistry],
 ) -> None:
-    engines, registry = device_ears
     right, acted_wrongly, unanswered = [], [], []
     for voice in VOICES:
         for text, intent in QUESTIONS:
-            heard = hear(engines, voice, text)
-            found = registry.match(heard.text, "en") if heard.text else None
-            got = found.name if found else "fallback"
+            heard, got = intent_heard(device_ears, voice, text, "en")
             if got == intent:
                 right.append((voice, text))
             elif got in ACTING:
@@ -109,23 +122,16 @@ def korean_ears() -> Iterator[tuple[Engines, SkillRegistry]]:
 
     if not is_installed(weights("base")):
         pytest.skip("the Korean Whisper weights are not installed (the ko extra)")
-    cfg = Config().with_overrides(device={"language": "ko"})
-    registry = registry_for(cfg)
-    engines = load_engines(cfg, registry, "ko")
-    yield engines, registry
-    engines.close()
+    yield from open_ears("ko")
 
 
 def test_korean_commands_are_never_heard_as_their_opposite(
     korean_ears: tuple[Engines, SkillRegistry],
 ) -> None:
-    engines, registry = korean_ears
     wrong = []
     for voice in ("espeak-ko", "espeak-ko-f-slow"):
         for text, intent in KOREAN:
-            heard = hear(engines, voice, text)
-            found = registry.match(heard.text, "ko") if heard.text else None
-            got = found.name if found else "fallback"
+            heard, got = intent_heard(korean_ears, voice, text, "ko")
             if got != intent:
                 wrong.append((voice, text, heard.text, got))
     # Measured when written: 11 of 12 right (plain espeak's 도와줘 is heard
