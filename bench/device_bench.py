@@ -31,8 +31,8 @@ import numpy as np
 
 from device.ask import hold_and_speak
 from device.assistant import open_device
-from device.cli import limit_malloc_arenas
 from device.config import Config
+from device.heap import limit_malloc_arenas
 from hardware.pcm import resample
 from hardware.ports import MIC_RATE
 

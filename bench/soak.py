@@ -271,7 +271,7 @@ def _progress(done: int, report: SoakReport) -> None:
 
 def main() -> None:
     from bench.device_bench import machine
-    from device.cli import limit_malloc_arenas
+    from device.heap import limit_malloc_arenas
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--cycles", type=int, default=1000)

@@ -21,6 +21,7 @@ from typing import Any
 from device import __version__
 from device.config import Config, board_profile, load_config
 from device.errors import CompanionError, ConfigError
+from device.heap import limit_malloc_arenas
 from device.language import LANGUAGES
 from hardware.errors import HardwareError
 from hardware.select import BACKENDS, default_backend
@@ -245,30 +246,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)
-
-
-def limit_malloc_arenas() -> None:
-    """Give glibc one malloc arena, before any worker thread starts.
-
-    glibc gives threads their own arenas (up to 8 per core), each keeping
-    freed memory.  The runtime now has a fixed set of long-lived workers
-    rather than a thread per effect, which made this matter less, but the
-    figures still favour one arena (English demo, 2-core x86, Dec 2026): peak
-    RSS 510 MB with glibc's default, 492 MB with one arena; the Pi Zero 2 W
-    profile 324 -> 317 MB (with a thread per effect it was 529 -> 510 MB),
-    with release-to-first-audio unchanged.  ``MALLOC_ARENA_MAX`` in the
-    environment (glibc's own tunable) is left to win, which is also how
-    ``bench/device_bench.py`` measures both.  A no-op off glibc.
-    """
-    if not sys.platform.startswith("linux") or "MALLOC_ARENA_MAX" in os.environ:
-        return
-    import ctypes
-    import ctypes.util
-
-    name = ctypes.util.find_library("c")
-    if name and "libc.so" in name:
-        m_arena_max = -8  # from <malloc.h>
-        ctypes.CDLL(name).mallopt(m_arena_max, 1)
 
 
 def _common_options(p: argparse.ArgumentParser, *, suppress: bool) -> None:

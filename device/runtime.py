@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from device import states as st
 from device.dialogue import Dialogue
 from device.earcons import earcon
+from device.heap import return_free_memory
 from device.language import Language
 from device.skills.base import Answer, SkillContext
 from device.speech.base import Recognizer, Synthesizer
@@ -359,6 +360,11 @@ class Runtime:
                     self._finished.append(rec)
                 if self.on_turn is not None:
                     self.on_turn(rec)
+                if self.state.phase is st.Phase.IDLE:
+                    # Idle: nobody waits on the few ms this takes (device.heap).
+                    # On the look worker, so a speculative look at the next
+                    # press is what waits, at most that long, not the loop.
+                    self._workers["look"].submit(turn, return_free_memory)
 
     def _start_listening(self, turn: int) -> None:
         control = ListenControl()

@@ -11,12 +11,28 @@ from __future__ import annotations
 import time
 from typing import Any
 
+#: The most state changes a fake pin remembers (see ``mock_pin_factory``).
+KEPT_PIN_STATES = 1000
+
 
 def mock_pin_factory() -> Any:
-    """A fresh ``MockFactory`` whose pins support PWM (for ``PWMLED.pulse``)."""
+    """A fresh ``MockFactory`` whose pins support PWM (for ``PWMLED.pulse``).
+
+    A mock pin records every change of state, for ``assert_states``, and
+    keeps them all: the LED's pulses while thinking added about four a
+    second, so a fake device running for days (the soak, the smoke image)
+    grew without bound.  These pins keep the newest :data:`KEPT_PIN_STATES`.
+    """
     from gpiozero.pins.mock import MockFactory, MockPWMPin
 
-    return MockFactory(pin_class=MockPWMPin)
+    class BoundedHistoryPin(MockPWMPin):  # type: ignore[misc]  # gpiozero has no hints
+        def _change_state(self, value: float) -> bool:
+            changed: bool = super()._change_state(value)
+            if len(self.states) > 2 * KEPT_PIN_STATES:  # trimmed now and then, not every change
+                del self.states[:-KEPT_PIN_STATES]
+            return changed
+
+    return MockFactory(pin_class=BoundedHistoryPin)
 
 
 class ScriptedPresser:

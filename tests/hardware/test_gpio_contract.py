@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from hardware.errors import BackendUnavailable, DeviceClosed, GpioError
-from hardware.fake.gpio import ScriptedPresser, mock_pin_factory, pin_level
+from hardware.fake.gpio import KEPT_PIN_STATES, ScriptedPresser, mock_pin_factory, pin_level
 from hardware.pi.gpio import GpioButton, GpioLed, default_pin_factory
 from hardware.ports import Button, ButtonEvent, ButtonEventKind, StatusLed
 
@@ -118,6 +118,23 @@ def test_mock_led_levels_follow_commands() -> None:
                 levels.add(pin_level(f, LED_PIN))
                 time.sleep(0.005)
             assert levels == {0.0, 1.0}
+    finally:
+        f.close()
+        f.reset()
+
+
+def test_a_fake_pin_keeps_only_its_newest_state_changes() -> None:
+    """A fake device running for days must not grow (issue 10's soak)."""
+    f = mock_pin_factory()
+    try:
+        with GpioLed(pin=LED_PIN, pwm=True, pin_factory=f) as led:
+            for _ in range(3 * KEPT_PIN_STATES):
+                led.on()
+                led.off()
+            led.on()
+            states = f.pin(LED_PIN).states
+            assert KEPT_PIN_STATES <= len(states) <= 2 * KEPT_PIN_STATES
+            assert [s.state for s in states[-3:]] == [1.0, 0.0, 1.0]
     finally:
         f.close()
         f.reset()
