@@ -67,3 +67,17 @@ class PhraseSnapper:
             if best is None or distance < best.distance:
                 best = Snap(self._phrases[index], float(distance))
         return best
+
+    def nearest_few(self, hypotheses: Iterable[str], limit: int) -> list[Snap]:
+        """The ``limit`` phrases nearest to any of the hypotheses, nearest first."""
+        found: dict[int, float] = {}
+        for hypothesis in hypotheses:
+            key = sound_key(hypothesis, self._language)
+            if not key or not self._keys:
+                continue
+            for _, distance, index in process.extract(
+                key, self._keys, scorer=Levenshtein.normalized_distance, limit=limit
+            ):
+                found[index] = min(float(distance), found.get(index, 1.0))
+        ranked = sorted(found.items(), key=lambda item: item[1])[:limit]
+        return [Snap(self._phrases[index], distance) for index, distance in ranked]

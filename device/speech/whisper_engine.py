@@ -93,10 +93,15 @@ class Decoding:
     """Forbid repeating any run of this many tokens (0: allowed)."""
     noise_suppression: int = 0
     """WebRTC noise suppression of the kept audio, 0 (off) to 4 (see the module doc)."""
+    rescore: bool = False
+    """Let Whisper itself weigh the nearest phrases against what it wrote
+    (:meth:`WhisperRecognizer._rescored`)."""
 
 
 DECODING: dict[Language, Decoding] = {
-    "en": Decoding("tiny.en", prompt=False, snap_max_distance=0.4, noise_suppression=2),
+    "en": Decoding(
+        "tiny.en", prompt=False, snap_max_distance=0.4, noise_suppression=2, rescore=True
+    ),
     "ko": Decoding("base", prompt=True, snap_max_distance=0.55, no_repeat_ngram_size=3),
 }
 _BEAM = 5
@@ -111,6 +116,11 @@ _FRAMES_PER_S = 100  # one log-mel frame per 10 ms (hop 160 at 16 kHz)
 #: Tokens allowed per second of audio, plus a few: fast speech is ~4 words a second.
 _TOKENS_PER_S = 8
 _MISSING_RUNTIME = "Whisper needs faster-whisper: pip install faster-whisper"
+#: Rescoring weighs this many of the phrases nearest to the 5 best hypotheses...
+_RESCORED_PHRASES = 8
+#: ...and takes the likeliest if Whisper finds it at most this much less likely
+#: (natural log, whole phrase) than its own best hypothesis.
+_RESCORE_MARGIN = 3.0
 
 
 # --- the registry's entry points (device.speech.registry) -------------------
@@ -137,6 +147,7 @@ def open_recognizer(settings: RecognizerSettings) -> WhisperRecognizer:
         snap_max_distance=decoding.snap_max_distance,
         no_repeat_ngram_size=decoding.no_repeat_ngram_size,
         noise_suppression=decoding.noise_suppression,
+        rescore=decoding.rescore,
         understood=settings.understood,
     )
 
@@ -163,6 +174,7 @@ class WhisperRecognizer(GrammarPhrases, Resource):
         noise_suppression: int = 0,
         threads: int | None = None,
         max_utterance_s: float = _MAX_WINDOW_S,
+        rescore: bool = False,
         understood: Callable[[str], bool] | None = None,
     ) -> None:
         """``examples`` become Whisper's prompt (none: no prompt); a hypothesis
@@ -208,6 +220,7 @@ class WhisperRecognizer(GrammarPhrases, Resource):
         self._understood = understood
         self._no_repeat = no_repeat_ngram_size
         self._suppression = noise_suppression
+        self._rescore = rescore
         if noise_suppression:
             WebRtcCleaner(noise_suppression=noise_suppression, auto_gain=0)  # fail fast
         self._prompt = self._prompt_tokens(examples)
@@ -262,8 +275,12 @@ class WhisperRecognizer(GrammarPhrases, Resource):
         mel = self._features(wave, padding=0)[:, :frames]
         started = time.perf_counter()
         try:
+            # Encoded once: the decode and the rescoring both attend to it.
+            encoded = model.encode(
+                ctranslate2.StorageView.from_array(np.ascontiguousarray(mel[None]))
+            )
             result = model.generate(
-                ctranslate2.StorageView.from_array(np.ascontiguousarray(mel[None])),
+                encoded,
                 [self._prompt],
                 beam_size=_BEAM,
                 num_hypotheses=_BEAM,
@@ -294,12 +311,74 @@ class WhisperRecognizer(GrammarPhrases, Resource):
         )
         if result.no_speech_prob >= _NO_SPEECH:
             return Transcript.nothing(ENGINE)
+        if self._rescore and snap is not None and snap.distance > 0 and texts[0]:
+            weighed = self._rescored(encoded, min(frames, int(seconds * _FRAMES_PER_S)), texts)
+            if weighed is not None:
+                return weighed
         if snap is not None and snap.distance <= self._snap_max and not self._keeps(texts[0], snap):
             return Transcript(snap.phrase, 1.0 - snap.distance, True, ENGINE)
         if not texts or not texts[0] or not self._free_form:
             return Transcript.nothing(ENGINE)
         # Each score is the hypothesis's log-probability per token.
         return Transcript(texts[0], float(min(1.0, math.exp(result.scores[0]))), False, ENGINE)
+
+    def _rescored(self, encoded: Any, frames: int, texts: list[str]) -> Transcript | None:
+        """The nearest phrase that Whisper itself finds about as likely as what
+        it wrote, or None (then the distance rules decide).
+
+        Spelling distance alone cannot tell "help" from "fel league" (heard at
+        10 dB) better than "help" from "hello": the spelling of a near miss
+        says little about the sound.  Whisper can: forced to write each of
+        the :data:`_RESCORED_PHRASES` phrases nearest to its hypotheses, it
+        gives each a log-probability given this very audio.  The likeliest
+        is taken if it is within :data:`_RESCORE_MARGIN` of Whisper's own
+        best hypothesis, scored the same way.  Scored without the prompt,
+        so all of them are weighed alike and a batch is cheap (the prompt
+        made the decoder's batch of nine 10x slower).
+
+        Tuned on the hearing set's English questions that are not held out
+        (README, "Hearing in noise"): nearest 4-12 and margins 0-8 swept;
+        8 and 3 gave the most right with no free sentence made a command
+        that was not one already (5 dB 80 -> 86 %).  ``frames``: the mel
+        frames that hold audio, not the window's padding.
+        """
+        candidates = self._snapper.nearest_few(texts, _RESCORED_PHRASES)
+        if not candidates:
+            return None
+        import ctranslate2
+
+        tok = self._tokenizer
+        sequences = [tok.encode(" " + t) for t in (texts[0], *(c.phrase for c in candidates))]
+        batch = np.repeat(np.asarray(encoded), len(sequences), axis=0)
+        started = time.perf_counter()
+        try:
+            aligned = self._model.align(
+                ctranslate2.StorageView.from_array(np.ascontiguousarray(batch)),
+                [*tok.sot_sequence, tok.no_timestamps],
+                sequences,
+                [frames] * len(sequences),
+            )
+        except (RuntimeError, ValueError) as exc:
+            raise SpeechError(f"Whisper failed while rescoring: {exc}") from exc
+        scores = [
+            float(np.sum(np.log(np.maximum(np.asarray(a.text_token_probs), 1e-12))))
+            for a in aligned
+        ]
+        own, weighed = scores[0], scores[1:]
+        best = int(np.argmax(weighed))
+        log.debug(
+            "whisper rescored %d phrases in %.0f ms: %r %.1f against %r %.1f",
+            len(candidates),
+            (time.perf_counter() - started) * 1000,
+            candidates[best].phrase,
+            weighed[best],
+            texts[0],
+            own,
+        )
+        if weighed[best] < own - _RESCORE_MARGIN:
+            return None
+        per_token = math.exp(weighed[best] / max(1, len(sequences[best + 1])))
+        return Transcript(candidates[best].phrase, min(1.0, per_token), True, ENGINE)
 
     def _keeps(self, heard: str, snap: Snap) -> bool:
         """Keep what Whisper wrote, rather than the near phrase, when the skills

@@ -1,0 +1,95 @@
+"""Whisper weighs the nearest phrases itself (``WhisperRecognizer._rescored``).
+
+The utterances are the hearing set's own (``bench.hearing_set``: espeak-ng
+voices in street noise at a fixed SNR), from its tuning half; before the
+rescoring each was misheard as the words given and reached no skill, or the
+wrong one.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+
+import pytest
+
+from bench.hearing_set import mix, speak
+from device.errors import ModelError
+from device.skills.registry import SkillRegistry, default_registry
+from device.speech.base import RecognizerSettings
+from device.speech.snap import PhraseSnapper
+from device.speech.whisper_engine import WhisperRecognizer
+from device.speech.whisper_engine import open_recognizer as open_whisper
+from device.vision.pipeline import VisionPipeline
+
+from .helpers import hear
+
+pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs espeak-ng")
+
+
+@pytest.fixture(scope="module")
+def registry() -> SkillRegistry:
+    return default_registry(eyes=VisionPipeline())  # loads no model until it looks
+
+
+@pytest.fixture(scope="module")
+def whisper(registry: SkillRegistry) -> Iterator[WhisperRecognizer]:
+    settings = RecognizerSettings(
+        language="en",
+        phrases=tuple(registry.grammar_phrases("en")),
+        understood=lambda text: registry.match(text, "en") is not None,
+    )
+    try:
+        recognizer = open_whisper(settings)
+    except ModelError as exc:
+        pytest.skip(str(exc))
+    with recognizer:
+        yield recognizer
+
+
+@pytest.mark.parametrize(
+    ("voice", "question", "snr", "intent", "was"),
+    [
+        ("espeak-us-f", "Help me.", 10.0, "help", "fel league"),
+        ("espeak-gb", "Forget everything.", 5.0, "forget", "so get get get get get"),
+        ("espeak-us-f", "Read that.", 10.0, "read", "reach back"),
+        ("espeak-us-f", "When did you last see a bicycle?", 5.0, "memory", "when did u s see"),
+        ("espeak-us-f", "Help me.", 5.0, "help", "to tell me"),
+    ],
+)
+def test_a_near_miss_in_noise_reaches_its_skill(
+    whisper: WhisperRecognizer,
+    registry: SkillRegistry,
+    voice: str,
+    question: str,
+    snr: float,
+    intent: str,
+    was: str,
+) -> None:
+    audio = mix(speak(voice, question), snr, key=(voice, question, snr))
+    heard = hear(whisper, audio)
+    found = registry.match(heard.text, "en")
+    assert found is not None and found.name == intent, f"{heard.text!r} (was {was!r})"
+    assert heard.from_grammar
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["What time does the train leave?", "The weather is lovely in Paris today."],
+)
+def test_what_whisper_heard_clearly_is_kept(whisper: WhisperRecognizer, sentence: str) -> None:
+    # Forced to write a command phrase instead, Whisper finds it far less
+    # likely than these words: no phrase replaces them.
+    heard = hear(whisper, mix(speak("piper", sentence), None, key=sentence))
+    assert not heard.from_grammar, heard.text
+    assert "train" in heard.text or "paris" in heard.text
+
+
+def test_the_nearest_few_phrases_come_nearest_first() -> None:
+    snapper = PhraseSnapper(["stop", "stop talking", "what time is it", "help"], "en")
+    few = snapper.nearest_few(["stop talkin", "star"], 3)
+    assert [s.phrase for s in few][:2] == ["stop talking", "stop"]
+    assert len(few) == 3
+    assert few[0].distance < few[1].distance <= few[2].distance
+    assert snapper.nearest_few(["", "…"], 3) == []
+    assert len(snapper.nearest_few(["stop"], 10)) == 4
