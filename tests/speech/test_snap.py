@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 import pytest
 
 from device.speech.snap import PhraseSnapper, sound_key
@@ -14,17 +12,25 @@ def test_english_keys_are_the_letters_alone() -> None:
     assert sound_key("42 !", "en") == ""
 
 
-def test_korean_keys_are_the_letters_inside_the_syllables() -> None:
+def test_korean_keys_are_the_sounds_of_the_syllables() -> None:
     key = sound_key("소리 줄여!", "ko")
-    assert key == unicodedata.normalize("NFD", "소리줄여")
-    assert len(key) == 9  # ㅅㅗ ㄹㅣ ㅈㅜㄹ ㅇㅕ: one wrong letter costs a ninth, not a quarter
+    assert key == "sㅗlㅣjㅜlㅕ"  # ㅇ before a vowel is silent: one wrong sound costs an eighth
+    # Written as said: a final consonant moves on to the vowel after it...
+    assert sound_key("앞에 뭐가 있어", "ko") == sound_key("아페 뭐가 이써", "ko")
+    # ...plain, aspirated and tense consonants are one sound...
+    assert sound_key("까", "ko") == sound_key("카", "ko") == sound_key("가", "ko")
+    # ...and a final is the sound it is said as, a double one sending its second on.
+    assert sound_key("몇 시", "ko") == sound_key("멷 시", "ko") == "mㅕtsㅣ"
+    assert sound_key("값이", "ko") == sound_key("갑시", "ko")
+    assert sound_key("좋아", "ko") == sound_key("조아", "ko")
+    assert sound_key("hello 123", "ko") == ""
 
 
 def test_a_near_miss_in_korean_snaps_to_its_phrase() -> None:
     snapper = PhraseSnapper(["지금 몇 시야", "소리 줄여", "소리 좀 키워"], "ko")
     snap = snapper.nearest(["소비 주묘"])  # heard in noise for 소리 줄여
     assert snap is not None and snap.phrase == "소리 줄여"
-    assert snap.distance == pytest.approx(4 / 9)  # ㄹ->ㅂ, ㄹ dropped, ㅇ->ㅁ, ㅕ->ㅛ
+    assert snap.distance == pytest.approx(3 / 8)  # l->p, l->m, ㅕ->ㅛ
 
 
 def test_the_nearest_of_all_hypotheses_wins() -> None:
