@@ -21,7 +21,10 @@ the best hypothesis goes to the skills' fuzzy matcher as free-form text, as
 the other engines' free-form answers do.  The distances were tuned on the
 hearing set's questions that are not held out (README, "How well it hears"):
 English 0.4, the best tuned average at which no free sentence became a
-command; Korean 0.55.  Two things keep Whisper from inventing words:
+command; Korean 0.5 (over the sound key of :mod:`device.speech.snap`).
+In English, before the distance decides, Whisper itself weighs the nearest
+phrases against what it wrote (``WhisperRecognizer._rescored``).  Two
+things keep Whisper from inventing words:
 
 * Whisper's own no-speech probability: at or above
   :data:`_NO_SPEECH` (Whisper's own default threshold, not tuned here) the
