@@ -345,7 +345,15 @@ class WhisperRecognizer(GrammarPhrases, Resource):
         that was not one already (5 dB 80 -> 86 %).  ``frames``: the mel
         frames that hold audio, not the window's padding.
         """
-        candidates = self._snapper.nearest_few(texts, _RESCORED_PHRASES)
+        # A phrase that is only part of what Whisper wrote is not weighed:
+        # ``align`` scores the words and not where the speech stops (its
+        # end-of-text probability is not given), so "is there a horse" scored
+        # as well as the "is there a horse on my right" that was said.
+        candidates = [
+            c
+            for c in self._snapper.nearest_few(texts, _RESCORED_PHRASES)
+            if not _part_of(c.phrase, texts[0])
+        ]
         if not candidates:
             return None
         tok = self._tokenizer
@@ -392,6 +400,12 @@ class WhisperRecognizer(GrammarPhrases, Resource):
             and self._understood is not None
             and self._understood(heard)
         )
+
+
+def _part_of(phrase: str, heard: str) -> bool:
+    """Whether ``phrase``'s words are some of ``heard``'s, in order, and fewer."""
+    words, rest = phrase.split(), iter(heard.split())
+    return len(words) < len(heard.split()) and all(w in rest for w in words)
 
 
 class _WhisperStream(BaseStream):

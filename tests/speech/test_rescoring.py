@@ -85,6 +85,16 @@ def test_what_whisper_heard_clearly_is_kept(whisper: WhisperRecognizer, sentence
     assert "train" in heard.text or "paris" in heard.text
 
 
+def test_a_phrase_that_is_only_part_of_the_question_does_not_replace_it(
+    whisper: WhisperRecognizer,
+) -> None:
+    # Scored on its words alone, "is there a horse" was as likely as the
+    # whole question, and the side was lost.
+    question = "Is there a horse on my right?"
+    heard = hear(whisper, mix(speak("piper", question), None, key=question))
+    assert heard.text == "is there a horse on my right"
+
+
 def test_the_nearest_few_phrases_come_nearest_first() -> None:
     snapper = PhraseSnapper(["stop", "stop talking", "what time is it", "help"], "en")
     few = snapper.nearest_few(["stop talkin", "star"], 3)
