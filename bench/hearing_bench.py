@@ -92,6 +92,7 @@ def run_engine(
         grammar=tuple(registry.grammar_phrases(language, compact=True)),
         examples=tuple(registry.example_phrases(language)),
         understood=lambda text: registry.match(text, language) is not None,
+        acting=tuple(registry.acting_phrases(language)),
     )
     recognizer: Recognizer = open_recognizer(engine, settings)
     if any(front_end):

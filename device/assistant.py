@@ -83,6 +83,7 @@ def load_engines(cfg: Config, registry: SkillRegistry, language: Language | None
         grammar=tuple(registry.grammar_phrases(lang, compact=True)),
         examples=tuple(registry.example_phrases(lang)),
         understood=lambda text: registry.match(text, lang) is not None,
+        acting=tuple(registry.acting_phrases(lang)),
         free_form_fallback=cfg.speech.free_form_fallback,
         vosk_model_dir=Path(vosk_dir) if vosk_dir else None,
     )

@@ -160,15 +160,17 @@ class SkillRegistry:
         every name (5,589 English phrases) PocketSphinx took 6 s to decode
         "what time is it", with 400 phrases 0.4 s.
         """
-        seen: dict[str, None] = {}
-        words = tongue(language)
-        only = GRAMMAR_THINGS if compact else None
-        for skill in self._skills.values():
-            for template in skill.phrases.get(language, ()):
-                for phrase in words.fill(template, only):
-                    for variant in phrase_variants(" ".join(phrase.split()), language):
-                        seen.setdefault(variant, None)
-        return list(seen)
+        return _phrases_of(self._skills.values(), language, compact=compact)
+
+    def acting_phrases(self, language: Language) -> list[str]:
+        """The phrases of the skills that act on the device (:data:`ACTING`)
+        and of no other: a recogniser that snaps near misses to phrases takes
+        these only when it is sure."""
+        calm = set(
+            _phrases_of((s for s in self._skills.values() if s.name not in ACTING), language)
+        )
+        acting = (s for s in self._skills.values() if s.name in ACTING)
+        return [p for p in _phrases_of(acting, language) if p not in calm]
 
     def example_phrases(self, language: Language) -> list[str]:
         """One phrase per skill, its first, in registration order.
@@ -267,6 +269,19 @@ class SkillRegistry:
         # The score and the slots go along for ``--json`` and for tuning the threshold.
         extra = {"match_score": round(found.score, 3), "slots": slots(utterance, ctx.language)}
         return replace(answer, details={**answer.details, **extra})
+
+
+def _phrases_of(skills: Iterable[Skill], language: Language, *, compact: bool = False) -> list[str]:
+    """The skills' phrases with their variants, once each, in a stable order."""
+    seen: dict[str, None] = {}
+    words = tongue(language)
+    only = GRAMMAR_THINGS if compact else None
+    for skill in skills:
+        for template in skill.phrases.get(language, ()):
+            for phrase in words.fill(template, only):
+                for variant in phrase_variants(" ".join(phrase.split()), language):
+                    seen.setdefault(variant, None)
+    return list(seen)
 
 
 def slots(utterance: str, language: Language) -> dict[str, object]:

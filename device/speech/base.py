@@ -88,6 +88,9 @@ class RecognizerSettings:
     understood: Callable[[str], bool] | None = None
     """Whether free text already reaches a skill as it is (the skills' matcher);
     a recogniser that snaps near misses to ``phrases`` leaves such text alone."""
+    acting: tuple[str, ...] = ()
+    """Those of ``phrases`` that act on the device (louder, quieter, forget): a
+    recogniser that snaps near misses takes them only when it is sure."""
 
 
 class Recognizer(Protocol):
