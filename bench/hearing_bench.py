@@ -81,20 +81,13 @@ def run_engine(
 
     ``front_end`` is (noise suppression 0..4, auto gain 0..31 dBFS); (0, 0) is off.
     """
+    from device.assistant import recognizer_settings
     from device.speech.base import Recognizer
     from device.speech.frontend import CleanedRecognizer
     from device.speech.registry import open_recognizer
 
     registry = _registry()
-    settings = RecognizerSettings(
-        language=language,
-        phrases=tuple(registry.grammar_phrases(language)),
-        grammar=tuple(registry.grammar_phrases(language, compact=True)),
-        examples=tuple(registry.example_phrases(language)),
-        understood=lambda text: registry.match(text, language) is not None,
-        acting=tuple(registry.acting_phrases(language)),
-    )
-    recognizer: Recognizer = open_recognizer(engine, settings)
+    recognizer: Recognizer = open_recognizer(engine, recognizer_settings(registry, language))
     if any(front_end):
         suppression, gain = front_end
         recognizer = CleanedRecognizer(recognizer, noise_suppression=suppression, auto_gain=gain)

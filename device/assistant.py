@@ -7,6 +7,7 @@ so what is tested is what ships.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Callable
@@ -73,17 +74,26 @@ class Engines:
         self.synthesizer.close()
 
 
+def recognizer_settings(registry: SkillRegistry, language: Language) -> RecognizerSettings:
+    """What the skills tell a recogniser for ``language``: the phrases to hear,
+    those that act, and how to tell text they already understand (the
+    device's, the hearing bench's and the speech tests')."""
+    return RecognizerSettings(
+        language=language,
+        phrases=tuple(registry.grammar_phrases(language)),
+        grammar=tuple(registry.grammar_phrases(language, compact=True)),
+        examples=tuple(registry.example_phrases(language)),
+        understood=lambda text: registry.match(text, language) is not None,
+        acting=tuple(registry.acting_phrases(language)),
+    )
+
+
 def load_engines(cfg: Config, registry: SkillRegistry, language: Language | None = None) -> Engines:
     lang: Language = language or cfg.device.language
     # speech.vosk_model_dir is the English model: Korean's comes in its package.
     vosk_dir = cfg.speech.vosk_model_dir if lang == "en" else ""
-    settings = RecognizerSettings(
-        language=lang,
-        phrases=tuple(registry.grammar_phrases(lang)),
-        grammar=tuple(registry.grammar_phrases(lang, compact=True)),
-        examples=tuple(registry.example_phrases(lang)),
-        understood=lambda text: registry.match(text, lang) is not None,
-        acting=tuple(registry.acting_phrases(lang)),
+    settings = dataclasses.replace(
+        recognizer_settings(registry, lang),
         free_form_fallback=cfg.speech.free_form_fallback,
         vosk_model_dir=Path(vosk_dir) if vosk_dir else None,
     )

@@ -13,8 +13,10 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
+from device.assistant import recognizer_settings
 from device.errors import ModelError
 from device.language import Language
+from device.skills.registry import SkillRegistry, default_registry
 from device.speech.base import RecognizerSettings
 from device.speech.espeak_engine import EspeakSynthesizer
 from device.speech.piper_engine import PiperSynthesizer
@@ -22,6 +24,7 @@ from device.speech.sphinx_engine import PocketSphinxRecognizer
 from device.speech.vosk_engine import VoskRecognizer, korean_model_dir
 from device.speech.whisper_engine import WhisperRecognizer
 from device.speech.whisper_engine import open_recognizer as open_whisper
+from device.vision.pipeline import VisionPipeline
 from hardware.pcm import resample
 from hardware.ports import MIC_RATE
 
@@ -124,3 +127,31 @@ def whisper_ko() -> Iterator[WhisperRecognizer]:
     """Korean Whisper (base): joined once into the session's models folder."""
     with _whisper("ko", KO_PHRASES) as recognizer:
         yield recognizer
+
+
+# --- as the device opens them: every phrase of the skills, the acting ones known
+
+
+@pytest.fixture(scope="session")
+def skills() -> SkillRegistry:
+    """The device's skills, with eyes (no vision model loads until it looks)."""
+    return default_registry(eyes=VisionPipeline())
+
+
+def _device_whisper(skills: SkillRegistry, language: Language) -> Iterator[WhisperRecognizer]:
+    try:
+        recognizer = open_whisper(recognizer_settings(skills, language))
+    except ModelError as exc:
+        pytest.skip(str(exc))
+    with recognizer:
+        yield recognizer
+
+
+@pytest.fixture(scope="session")
+def device_whisper_en(skills: SkillRegistry) -> Iterator[WhisperRecognizer]:
+    yield from _device_whisper(skills, "en")
+
+
+@pytest.fixture(scope="session")
+def device_whisper_ko(skills: SkillRegistry) -> Iterator[WhisperRecognizer]:
+    yield from _device_whisper(skills, "ko")

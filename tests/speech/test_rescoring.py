@@ -9,42 +9,17 @@ wrong one.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 
 import pytest
 
 from bench.hearing_set import mix, speak
-from device.errors import ModelError
-from device.skills.registry import SkillRegistry, default_registry
-from device.speech.base import RecognizerSettings
+from device.skills.registry import SkillRegistry
 from device.speech.snap import PhraseSnapper
 from device.speech.whisper_engine import WhisperRecognizer
-from device.speech.whisper_engine import open_recognizer as open_whisper
-from device.vision.pipeline import VisionPipeline
 
 from .helpers import hear
 
 pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs espeak-ng")
-
-
-@pytest.fixture(scope="module")
-def registry() -> SkillRegistry:
-    return default_registry(eyes=VisionPipeline())  # loads no model until it looks
-
-
-@pytest.fixture(scope="module")
-def whisper(registry: SkillRegistry) -> Iterator[WhisperRecognizer]:
-    settings = RecognizerSettings(
-        language="en",
-        phrases=tuple(registry.grammar_phrases("en")),
-        understood=lambda text: registry.match(text, "en") is not None,
-    )
-    try:
-        recognizer = open_whisper(settings)
-    except ModelError as exc:
-        pytest.skip(str(exc))
-    with recognizer:
-        yield recognizer
 
 
 @pytest.mark.parametrize(
@@ -58,8 +33,8 @@ def whisper(registry: SkillRegistry) -> Iterator[WhisperRecognizer]:
     ],
 )
 def test_a_near_miss_in_noise_reaches_its_skill(
-    whisper: WhisperRecognizer,
-    registry: SkillRegistry,
+    device_whisper_en: WhisperRecognizer,
+    skills: SkillRegistry,
     voice: str,
     question: str,
     snr: float,
@@ -67,8 +42,8 @@ def test_a_near_miss_in_noise_reaches_its_skill(
     was: str,
 ) -> None:
     audio = mix(speak(voice, question), snr, key=(voice, question, snr))
-    heard = hear(whisper, audio)
-    found = registry.match(heard.text, "en")
+    heard = hear(device_whisper_en, audio)
+    found = skills.match(heard.text, "en")
     assert found is not None and found.name == intent, f"{heard.text!r} (was {was!r})"
     assert heard.from_grammar
 
@@ -77,21 +52,23 @@ def test_a_near_miss_in_noise_reaches_its_skill(
     "sentence",
     ["What time does the train leave?", "The weather is lovely in Paris today."],
 )
-def test_what_whisper_heard_clearly_is_kept(whisper: WhisperRecognizer, sentence: str) -> None:
+def test_what_whisper_heard_clearly_is_kept(
+    device_whisper_en: WhisperRecognizer, sentence: str
+) -> None:
     # Forced to write a command phrase instead, Whisper finds it far less
     # likely than these words: no phrase replaces them.
-    heard = hear(whisper, mix(speak("piper", sentence), None, key=sentence))
+    heard = hear(device_whisper_en, mix(speak("piper", sentence), None, key=sentence))
     assert not heard.from_grammar, heard.text
     assert "train" in heard.text or "paris" in heard.text
 
 
 def test_a_phrase_that_is_only_part_of_the_question_does_not_replace_it(
-    whisper: WhisperRecognizer,
+    device_whisper_en: WhisperRecognizer,
 ) -> None:
     # Scored on its words alone, "is there a horse" was as likely as the
     # whole question, and the side was lost.
     question = "Is there a horse on my right?"
-    heard = hear(whisper, mix(speak("piper", question), None, key=question))
+    heard = hear(device_whisper_en, mix(speak("piper", question), None, key=question))
     assert heard.text == "is there a horse on my right"
 
 
