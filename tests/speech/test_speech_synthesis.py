@@ -95,3 +95,24 @@ def test_parse_wav_reads_streamed_header_and_rejects_junk() -> None:
     assert pcm.tolist() == [0, 1000, -1000, 32767]
     with pytest.raises(SpeechError):
         parse_wav(b"this is not a wav file at all")
+
+
+def test_a_long_sentence_reaches_piper_in_parts_cut_after_commas() -> None:
+    from device.speech.piper_engine import MAX_PART_WORDS, speakable_parts
+
+    help_text = (
+        "You can ask me what time it is or what I see, whether something is there, "
+        "its colour, and what I saw before. You can also say repeat, louder, quieter or stop."
+    )
+    parts = speakable_parts(help_text)
+    assert parts == [
+        "You can ask me what time it is or what I see,",
+        "whether something is there, its colour, and what I saw before.",
+        "You can also say repeat, louder, quieter or stop.",
+    ]
+    assert all(len(p.split()) <= MAX_PART_WORDS for p in parts)
+    assert " ".join(parts) == help_text  # nothing lost
+    # A long sentence with no comma cannot be cut, and is said whole.
+    unbroken = " ".join(["word"] * (MAX_PART_WORDS + 3)) + "."
+    assert speakable_parts(unbroken) == [unbroken]
+    assert speakable_parts("  ") == []
