@@ -105,12 +105,14 @@ def speakable_parts(text: str) -> list[str]:
             parts.append(sentence)
             continue
         part: list[str] = []
+        count = 0  # the words in ``part``
         for clause in _CLAUSE_END.split(sentence):
             words = len(clause.split())
-            if part and len(" ".join(part).split()) + words > MAX_PART_WORDS:
+            if part and count + words > MAX_PART_WORDS:
                 parts.append(" ".join(part))
-                part = []
+                part, count = [], 0
             part.append(clause)
+            count += words
         parts.append(" ".join(part))
     return [p for p in parts if p.strip()]
 

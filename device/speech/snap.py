@@ -112,17 +112,8 @@ class PhraseSnapper:
 
     def nearest(self, hypotheses: Iterable[str]) -> Snap | None:
         """The closest phrase to the closest hypothesis; None without phrases or words."""
-        best: Snap | None = None
-        for hypothesis in hypotheses:
-            key = sound_key(hypothesis, self._language)
-            if not key or not self._keys:
-                continue
-            _, distance, index = process.extractOne(
-                key, self._keys, scorer=Levenshtein.normalized_distance
-            )
-            if best is None or distance < best.distance:
-                best = Snap(self._phrases[index], float(distance))
-        return best
+        few = self.nearest_few(hypotheses, 1)
+        return few[0] if few else None
 
     def nearest_few(self, hypotheses: Iterable[str], limit: int) -> list[Snap]:
         """The ``limit`` phrases nearest to any of the hypotheses, nearest first."""

@@ -356,9 +356,9 @@ class WhisperRecognizer(GrammarPhrases, Resource):
 
         Spelling is a poor judge of a near miss: "fel league", heard for "help
         me" at 10 dB, is nearer in letters to other phrases.  Whisper is a
-        better one: forced to write each of
-        the :data:`_RESCORED_PHRASES` phrases nearest to its hypotheses, it
-        gives each a log-probability given this very audio.  The likeliest
+        better one: forced to write each of the :data:`_RESCORED_PHRASES`
+        phrases nearest to its hypotheses, it gives each a log-probability
+        given this very audio.  The likeliest
         is taken if it is within :data:`_RESCORE_MARGIN` of Whisper's own
         best hypothesis, scored the same way: after Whisper's start tokens
         alone, with no prompt, so that what it wrote and the phrases are
@@ -447,8 +447,9 @@ class WhisperRecognizer(GrammarPhrases, Resource):
 
 def _part_of(phrase: str, heard: str) -> bool:
     """Whether ``phrase``'s words are some of ``heard``'s, in order, and fewer."""
-    words, rest = phrase.split(), iter(heard.split())
-    return len(words) < len(heard.split()) and all(w in rest for w in words)
+    words, said = phrase.split(), heard.split()
+    rest = iter(said)
+    return len(words) < len(said) and all(w in rest for w in words)
 
 
 class _WhisperStream(BaseStream):
