@@ -119,7 +119,7 @@ class SpeechConfig:
     noise_suppression: int = 0
     """WebRTC noise suppression before any recogniser: 0 (off) to 4 (strongest).
 
-    Whisper's English already cleans its audio at level 2 (measured); this is
+    Whisper's English already cleans its audio at level 1 (measured); this is
     a further front end, which helped Vosk's Korean and hurt PocketSphinx."""
     auto_gain: int = 0
     """WebRTC automatic gain target before recognition, in dBFS: 0 (off) to 31."""

@@ -181,7 +181,7 @@ _COMMANDS: Final[Mapping[str, Requests]] = {
         keywords={
             "louder": 0.9,
             "speak up": 0.8,
-            "up": 0.35,
+            "up": 0.2,
             "can not hear": 0.7,
             "too quiet": 0.8,
             "increase": 0.5,
@@ -208,7 +208,7 @@ _COMMANDS: Final[Mapping[str, Requests]] = {
             "quieter": 0.9,
             "softer": 0.9,
             "softly": 0.8,
-            "down": 0.35,
+            "down": 0.2,
             "too loud": 0.8,
             "not so loud": 0.8,
             "lower": 0.5,

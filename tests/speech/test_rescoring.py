@@ -25,11 +25,11 @@ pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="needs
 @pytest.mark.parametrize(
     ("voice", "question", "snr", "intent", "was"),
     [
-        ("espeak-us-f", "Help me.", 10.0, "help", "fel league"),
-        ("espeak-gb", "Forget everything.", 5.0, "forget", "so get get get get get"),
-        ("espeak-us-f", "Read that.", 10.0, "read", "reach back"),
-        ("espeak-us-f", "When did you last see a bicycle?", 5.0, "memory", "when did u s see"),
-        ("espeak-us-f", "Help me.", 5.0, "help", "to tell me"),
+        ("espeak-gb", "Turn it down.", 5.0, "quieter", "turn it up"),
+        ("espeak-gb", "Forget everything.", 5.0, "forget", "so cat attack we're seeing"),
+        ("espeak-gb", "Never mind.", 10.0, "stop", "that reminded"),
+        ("espeak-gb", "How far is it?", 5.0, "far", "oh mommy did it"),
+        ("espeak-us-f", "Help me.", 5.0, "help", "tell me"),
     ],
 )
 def test_a_near_miss_in_noise_reaches_its_skill(
