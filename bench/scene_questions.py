@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from device.language import Language
@@ -385,8 +386,12 @@ def judge(
     return Verdict(case, intent, text, right, unseen)
 
 
-def run(languages: list[Language], cases: tuple[Case, ...]) -> list[Verdict]:
+def run(
+    languages: list[Language], cases: tuple[Case, ...], photos: Path | None = None
+) -> list[Verdict]:
     """Ask every case of ``languages`` of the real skills, on the real pipeline.
+
+    The photos are in ``photos`` (the device's sample scenes if None).
 
     Each case starts afresh: a new conversation and an empty visual memory
     (in RAM), the device's clock at 09:00 on 2 December 2026.  The history's
@@ -403,8 +408,9 @@ def run(languages: list[Language], cases: tuple[Case, ...]) -> list[Verdict]:
     from device.turns import TurnContext
     from device.vision.pipeline import VisionPipeline
 
-    photos = {c.photo for c in cases} | {h for c in cases for h in c.history}
-    frames = {photo: cv2.imread(str(SCENES / photo)) for photo in photos}
+    folder = SCENES if photos is None else photos
+    names = {c.photo for c in cases} | {h for c in cases for h in c.history}
+    frames = {name: cv2.imread(str(folder / name)) for name in names}
     verdicts = []
     for case in cases:
         if case.language not in languages:

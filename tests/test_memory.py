@@ -19,7 +19,7 @@ from device.vision.types import Detection, TextLine
 
 LIGHT = SceneLight(LightReading(0.5, 0.8, "fairly bright", False), (ColourShare("grey", 1.0),))
 DARK = SceneLight(LightReading(0.01, 0.02, "very dark", True), ())
-LEFT, AHEAD = (0.05, 0.4, 0.25, 0.6), (0.4, 0.2, 0.6, 0.9)
+LEFT, AHEAD = (0.05, 0.35, 0.25, 0.68), (0.4, 0.2, 0.6, 0.9)
 
 
 def report(*labels: str, text: str = "") -> SceneReport:

@@ -10,7 +10,8 @@ from device.vision.light import ColourName, ColourShare, LightReading, LightWord
 from device.vision.pipeline import BLUR_THRESHOLD, SceneReport
 from device.vision.types import Detection, Face, TextLine
 
-LEFT, AHEAD, RIGHT = (0.05, 0.4, 0.25, 0.6), (0.4, 0.4, 0.6, 0.6), (0.75, 0.4, 0.95, 0.6)
+# Neither close nor far: a third of the frame high (grouping.nearness).
+LEFT, AHEAD, RIGHT = (0.05, 0.35, 0.25, 0.68), (0.4, 0.35, 0.6, 0.68), (0.75, 0.35, 0.95, 0.68)
 CLOSE_LEFT = (0.05, 0.1, 0.3, 0.95)
 FAR_AHEAD = (0.48, 0.45, 0.52, 0.5)
 SHARP = BLUR_THRESHOLD * 10

@@ -21,7 +21,8 @@ from hardware.errors import CameraError
 from .context import Context, solid
 from .eyes import FakeEyes
 
-LEFT, AHEAD, RIGHT = (0.05, 0.4, 0.25, 0.6), (0.4, 0.4, 0.6, 0.6), (0.75, 0.4, 0.95, 0.6)
+# Neither close nor far: a third of the frame high (grouping.nearness).
+LEFT, AHEAD, RIGHT = (0.05, 0.35, 0.25, 0.68), (0.4, 0.35, 0.6, 0.68), (0.75, 0.35, 0.95, 0.68)
 DIM_GREY = SceneLight(LightReading(0.3, 0.5, "dim", False), (ColourShare("grey", 1.0),))
 STREET = SceneReport(
     DIM_GREY,
