@@ -158,6 +158,7 @@ def fetch(cache: Path = CACHE) -> Path:
                 if _sha256(found) != photo.sha256:
                     raise SystemExit(f"{inner} differs from the one this set was written for")
                 _keep(found, photo, cache / photo.name)
+    # A video's frame is decoded by this machine's OpenCV, so only its source is checked.
     for photo in PHOTOS:
         if photo.frame is None and _sha256(cache / photo.name) != photo.sha256:
             raise SystemExit(f"{cache / photo.name} is altered: delete it to fetch it again")
